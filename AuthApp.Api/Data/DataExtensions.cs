@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthApp.Api.Data;
+
+public static class DataExtensions
+{
+    public const string ConnectionName = "authdb";
+
+    /// <summary>
+    /// The pooled, instrumented DbContext through the Aspire client integration (connection string
+    /// <c>ConnectionStrings:authdb</c>); snake_case names to match the original's tables.
+    /// Used by the API and by the migration worker so both see one model.
+    /// </summary>
+    public static IHostApplicationBuilder AddAuthDatabase(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDbContext<AuthDbContext>(ConnectionName, configureDbContextOptions: options =>
+            options.UseSnakeCaseNamingConvention());
+        return builder;
+    }
+}

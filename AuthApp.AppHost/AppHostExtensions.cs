@@ -1,0 +1,38 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace AuthApp.AppHost;
+
+public static class AppHostExtensions
+{
+    /// <summary>
+    /// Django's <c>createsuperuser</c>: when <c>AuthApp:Superuser:Email</c> and the secret parameter
+    /// <c>superuser-password</c> are configured, the migration worker creates (or keeps) that account.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSuperuserSeed(this IResourceBuilder<ProjectResource> migrations, IDistributedApplicationBuilder builder)
+    {
+        var email = builder.Configuration["AuthApp:Superuser:Email"];
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(builder.Configuration["Parameters:superuser-password"]))
+        {
+            return migrations;
+        }
+
+        var password = builder.AddParameter("superuser-password", secret: true);
+        return migrations
+            .WithEnvironment("Superuser__Email", email)
+            .WithEnvironment("Superuser__Username", builder.Configuration["AuthApp:Superuser:Username"] ?? "superuser")
+            .WithEnvironment("Superuser__Password", password);
+    }
+
+    /// <summary>Links the interactive API reference from the dashboard (it is served in Development only).</summary>
+    public static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment())
+        {
+            return api;
+        }
+        return api.WithUrlForEndpoint("http", url => url.DisplayText = "API")
+            .WithUrl($"{api.GetEndpoint("http")}/scalar", "API reference (Scalar)");
+    }
+}

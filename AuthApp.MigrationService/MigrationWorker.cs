@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using AuthApp.Api.Data;
+using AuthApp.Api.Passwords;
+using AuthApp.Api.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AuthApp.MigrationService;
+
+/// <summary>
+/// Applies the EF Core migrations (the only place that does), seeds the configured superuser, then
+/// stops the host. The AppHost starts the API only after this exits 0.
+/// </summary>
+public sealed class MigrationWorker(
+    IServiceProvider services,
+    IHostApplicationLifetime lifetime,
+    IOptions<SuperuserOptions> superuser,
+    TimeProvider time,
+    ILogger<MigrationWorker> logger) : BackgroundService
+{
+    public static readonly ActivitySource ActivitySource = new("AuthApp.Migrations");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var activity = ActivitySource.StartActivity("Migrating database", ActivityKind.Client);
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+
+            // The execution strategy retries transient failures (the server may still be starting).
+            var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async () => await db.Database.MigrateAsync(stoppingToken));
+            var applied = await db.Database.GetAppliedMigrationsAsync(stoppingToken);
+            logger.LogInformation("Database is at migration {Migration}", applied.LastOrDefault() ?? "(none)");
+
+            if (superuser.Value.IsConfigured)
+            {
+                await SeedSuperuserAsync(db, scope.ServiceProvider.GetRequiredService<PasswordHasher>(), stoppingToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            activity?.AddException(ex);
+            activity?.SetStatus(ActivityStatusCode.Error);
+            logger.LogCritical("Database migration failed: {Reason}", ex.GetBaseException().Message);
+            Environment.ExitCode = 1;
+        }
+
+        lifetime.StopApplication();
+    }
+
+    private async Task SeedSuperuserAsync(AuthDbContext db, PasswordHasher hasher, CancellationToken ct)
+    {
+        var options = superuser.Value;
+        var normalizedEmail = UserNormalization.Email(options.Email!);
+        var existing = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, ct);
+        var now = time.GetUtcNow();
+        if (existing is not null)
+        {
+            // Idempotent: the account keeps its password; it is only made sure to be an active superuser.
+            if (!existing.IsSuperuser || !existing.IsStaff || !existing.IsActive)
+            {
+                existing.IsSuperuser = existing.IsStaff = existing.IsActive = true;
+                existing.UpdatedAt = now;
+                await db.SaveChangesAsync(ct);
+            }
+            logger.LogInformation("Superuser {Email} already exists", options.Email);
+            return;
+        }
+
+        db.Users.Add(new User
+        {
+            Id = Guid.CreateVersion7(now),
+            Username = options.Username.Trim(),
+            NormalizedUsername = UserNormalization.Username(options.Username),
+            Email = UserNormalization.EmailForDisplay(options.Email!),
+            NormalizedEmail = normalizedEmail,
+            PasswordHash = hasher.Hash(options.Password!),
+            IsActive = true,
+            IsStaff = true,
+            IsSuperuser = true,
+            DateJoined = now,
+            UpdatedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Created superuser {Email}", options.Email);
+    }
+}
