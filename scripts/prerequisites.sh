@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what AuthApp needs and the machine lacks, so that ./run.sh and ./test.sh work on a fresh
+# Debian/Ubuntu machine with the .NET SDK. Sourced by both scripts.
+set -euo pipefail
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "AuthApp needs the .NET 10 SDK (https://dot.net); 'dotnet' is not on PATH." >&2
+  exit 1
+fi
+
+missing=()
+# local mode (and the test suite) runs the machine's own PostgreSQL and Redis server programs.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  missing+=(redis-server)
+fi
+if ! command -v postgres >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
+  missing+=(postgresql)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${missing[*]} with apt-get..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "AuthApp needs ${missing[*]}: run 'sudo apt-get install ${missing[*]}' (or use containers/external mode, see README)." >&2
+    exit 1
+  fi
+fi
+
+# The repository's own tool manifest pins dotnet-ef for developers adding migrations.
+dotnet tool restore >/dev/null
