@@ -29,6 +29,7 @@ try
         .WithExternalHttpEndpoints()
         .WithApiReferenceLink(builder);
 
+    PortPreflight.EnsureFixedPortsAreFree(builder);
     builder.Build().Run();
     return 0;
 }
