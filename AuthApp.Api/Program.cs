@@ -1,16 +1,69 @@
+using AuthApp.Api.Admin;
+using AuthApp.Api.Auth;
+using AuthApp.Api.Common;
 using AuthApp.Api.Data;
 using AuthApp.Api.Health;
+using AuthApp.Api.Passwords;
+using AuthApp.Api.Tokens;
+using AuthApp.Api.Users;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Platform: telemetry, health, service discovery; PostgreSQL (EF Core) and Redis through Aspire integrations.
 builder.AddServiceDefaults();
 builder.AddAuthDatabase();
 builder.AddRedisClient("cache");
-builder.Services.AddProblemDetails();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+});
+
+// HTTP contract: snake_case JSON, problem details for every error, OpenAPI.
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+    json.SerializerOptions.MaxDepth = 16;
+    json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+});
+// Bad bodies throw, so that ApiExceptionHandler answers them with a problem (not an empty 400).
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddApiProblemDetails();
+builder.Services.AddApiDocument();
+builder.Services.AddApiRateLimiting(builder.Configuration);
+
+// Features.
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ApiTelemetry>();
+builder.Services.AddPasswords();
+builder.Services.AddJwtAuthentication();
+builder.Services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.Section);
+builder.Services.AddScoped<UserCache>();
+builder.Services.AddScoped<UserService>();
+builder.Services.AddScoped<AuthService>();
+builder.Services.AddScoped<AdminService>();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
 app.MapApiHealth();
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+app.MapGroup("/api/v1")
+    .MapAuthEndpoints()
+    .MapUserEndpoints()
+    .MapAdminEndpoints();
 
 app.Run();

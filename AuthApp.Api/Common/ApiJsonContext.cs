@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AuthApp.Api.Admin;
+using AuthApp.Api.Auth;
+using AuthApp.Api.Health;
+using AuthApp.Api.Users;
+
+namespace AuthApp.Api.Common;
+
+/// <summary>
+/// Source-generated JSON for every request and response: no reflection on the hot path, snake_case
+/// names as the Django clients expect, and unknown request fields refused rather than ignored.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(UpdateUserRequest))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(CreatedUserResponse))]
+[JsonSerializable(typeof(UserProfile))]
+[JsonSerializable(typeof(UpdateUserResponse))]
+[JsonSerializable(typeof(Page<PublicUser>))]
+[JsonSerializable(typeof(Page<AdminUser>))]
+[JsonSerializable(typeof(AdminUser))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(TokenPairResponse))]
+[JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(ApiHealthEndpoint.HealthStatus))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AuthApp.Api.Common;
+
+/// <summary>
+/// RFC 9457 problem details with a stable machine-readable <c>code</c>. The <c>traceId</c> is added
+/// for every problem by the problem-details service (see <see cref="ProblemDetailsSetup"/>).
+/// </summary>
+public static class ApiProblem
+{
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string detail = "The request has invalid fields.") =>
+        TypedResults.ValidationProblem(errors, detail: detail, title: "One or more validation errors occurred.",
+            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
+
+    public static ValidationProblem Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult Unauthorized(string code, string detail) =>
+        Create(StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
+
+    public static ProblemHttpResult BadRequest(string code, string detail) =>
+        Create(StatusCodes.Status400BadRequest, code, "Bad request", detail);
+
+    public static ProblemHttpResult NotFound(string code, string detail) =>
+        Create(StatusCodes.Status404NotFound, code, "Not found", detail);
+}
+
+/// <summary>The <c>code</c> values clients may rely on. Never renamed once published.</summary>
+public static class ErrorCodes
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string RateLimited = "rate_limited";
+    public const string ServerBusy = "server_busy";
+    public const string InvalidRequest = "invalid_request";
+    public const string MalformedJson = "malformed_json";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string InternalError = "internal_error";
+    public const string NotAuthenticated = "not_authenticated";
+    public const string TokenInvalid = "token_invalid";
+    public const string TokenExpired = "token_expired";
+    public const string TokenRevoked = "token_revoked";
+    public const string Forbidden = "forbidden";
+    public const string RefreshTokenMissing = "refresh_token_missing";
+    public const string RefreshTokenInvalid = "refresh_token_invalid";
+    public const string RefreshTokenExpired = "refresh_token_expired";
+    public const string RefreshTokenRevoked = "refresh_token_revoked";
+    public const string RefreshTokenReused = "refresh_token_reused";
+    public const string TokenUserMismatch = "token_user_mismatch";
+    public const string UserNotFound = "user_not_found";
+    public const string InvalidCursor = "invalid_cursor";
+}

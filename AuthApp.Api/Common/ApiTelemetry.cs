@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace AuthApp.Api.Common;
+
+/// <summary>AuthApp's own metrics and spans, exported through ServiceDefaults (meter and source "AuthApp").</summary>
+public sealed class ApiTelemetry : IDisposable
+{
+    public const string Name = "AuthApp";
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Meter _meter;
+
+    public ApiTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        TokensIssued = _meter.CreateCounter<long>("authapp.tokens.issued", description: "Tokens issued, by token_type.");
+        LoginFailures = _meter.CreateCounter<long>("authapp.logins.failed", description: "Failed login attempts.");
+        Logins = _meter.CreateCounter<long>("authapp.logins.succeeded", description: "Successful logins.");
+        RefreshReuse = _meter.CreateCounter<long>("authapp.refresh.reuse_detected", description: "Spent refresh tokens presented again.");
+        HashingQueue = _meter.CreateUpDownCounter<long>("authapp.password_hashing.queued", description: "Password hashes waiting for a slot.");
+        HashingRejected = _meter.CreateCounter<long>("authapp.password_hashing.rejected", description: "Requests refused because hashing was saturated.");
+        RevocationFallbacks = _meter.CreateCounter<long>("authapp.revocation.database_fallbacks", description: "Revocation checks answered by PostgreSQL because Redis could not.");
+    }
+
+    public Counter<long> TokensIssued { get; }
+    public Counter<long> LoginFailures { get; }
+    public Counter<long> Logins { get; }
+    public Counter<long> RefreshReuse { get; }
+    public UpDownCounter<long> HashingQueue { get; }
+    public Counter<long> HashingRejected { get; }
+    public Counter<long> RevocationFallbacks { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

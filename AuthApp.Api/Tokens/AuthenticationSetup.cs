@@ -1,0 +1,102 @@
+using AuthApp.Api.Common;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthApp.Api.Tokens;
+
+public static class AuthenticationSetup
+{
+    public static IServiceCollection AddJwtAuthentication(this IServiceCollection services)
+    {
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<RevocationStore>();
+        services.AddScoped<SessionRevoker>();
+        services.AddHostedService<ExpiredTokenCleanup>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService, RevocationStore>((bearer, tokens, revocations) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = tokens.ValidationParameters;
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context => CheckAccessTokenAsync(context, tokens, revocations),
+                    OnChallenge = WriteChallengeAsync,
+                    OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
+                        ErrorCodes.Forbidden, "Forbidden", "This route is for staff accounts."),
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TokenClaims.StaffPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(TokenClaims.Role, TokenClaims.StaffRole));
+        return services;
+    }
+
+    /// <summary>After the signature: the token must be an access token, not from the future, and not revoked.</summary>
+    private static async Task CheckAccessTokenAsync(TokenValidatedContext context, TokenService tokens, RevocationStore revocations)
+    {
+        var identity = context.Principal?.Identities.FirstOrDefault();
+        var ids = identity is null ? null : tokens.TryReadIdentifiers(identity, TokenClaims.AccessType);
+        if (ids is null)
+        {
+            context.HttpContext.Items[FailureCode] = ErrorCodes.TokenInvalid;
+            context.Fail("Not an access token.");
+            return;
+        }
+        if (await revocations.IsAccessTokenRevokedAsync(ids.Jti, ids.SessionId, context.HttpContext.RequestAborted))
+        {
+            context.HttpContext.Items[FailureCode] = ErrorCodes.TokenRevoked;
+            context.Fail("The token has been revoked.");
+            return;
+        }
+        context.HttpContext.Items[AccessTokenIdentifiers] = ids;
+        if (context.SecurityToken is JsonWebToken jwt)
+        {
+            context.HttpContext.Items[AccessTokenExpiry] = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+        }
+    }
+
+    private const string FailureCode = "authapp.auth.failure";
+    internal const string AccessTokenIdentifiers = "authapp.auth.ids";
+    internal const string AccessTokenExpiry = "authapp.auth.expiry";
+
+    /// <summary>The validated access token's identifiers for this request (routes that require authorization).</summary>
+    public static TokenIdentifiers GetAccessToken(this HttpContext context) =>
+        context.Items[AccessTokenIdentifiers] as TokenIdentifiers
+        ?? throw new InvalidOperationException("The route requires authorization but no access token was validated.");
+
+    public static DateTimeOffset GetAccessTokenExpiry(this HttpContext context) =>
+        context.Items[AccessTokenExpiry] as DateTimeOffset? ?? DateTimeOffset.UtcNow;
+
+    private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var (code, detail) = (context.HttpContext.Items[FailureCode] as string) switch
+        {
+            ErrorCodes.TokenRevoked => (ErrorCodes.TokenRevoked, "The access token has been revoked."),
+            ErrorCodes.TokenInvalid => (ErrorCodes.TokenInvalid, "The access token is not valid."),
+            _ when context.AuthenticateFailure is SecurityTokenExpiredException => (ErrorCodes.TokenExpired, "The access token has expired."),
+            _ when context.AuthenticateFailure is not null => (ErrorCodes.TokenInvalid, "The access token is not valid."),
+            _ => (ErrorCodes.NotAuthenticated, "Send an access token: Authorization: Bearer <token>."),
+        };
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
+    }
+
+    private static async Task WriteProblemAsync(HttpContext httpContext, int status, string code, string title, string detail)
+    {
+        httpContext.Response.StatusCode = status;
+        var problems = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
+        });
+    }
+}

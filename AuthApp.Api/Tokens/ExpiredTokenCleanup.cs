@@ -1,0 +1,40 @@
+using AuthApp.Api.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthApp.Api.Tokens;
+
+/// <summary>
+/// Deletes sessions (and with them their refresh tokens) a day after they ended, and refresh tokens
+/// a day after they expired. The day keeps recent rows for reuse detection and for support questions.
+/// </summary>
+public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, IConfiguration configuration, ILogger<ExpiredTokenCleanup> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = configuration.GetValue("Jwt:CleanupInterval", TimeSpan.FromHours(1));
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+                var cutoff = time.GetUtcNow() - Retention;
+                var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                if (tokens + sessions > 0)
+                {
+                    logger.LogInformation("Cleaned up {Sessions} ended sessions and {Tokens} expired refresh tokens", sessions, tokens);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Token cleanup failed and will run again later: {Reason}", ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace AuthApp.Api.Tokens;
+
+/// <summary>Token settings (section <c>Jwt</c>); the AppHost supplies <c>Jwt:SigningKey</c> from its secret parameter.</summary>
+public sealed class JwtOptions
+{
+    public const string Section = "Jwt";
+    public const int MinimumKeyBytes = 32; // HS256 needs a key of at least 256 bits (RFC 7518 §3.2)
+
+    public string SigningKey { get; set; } = "";
+    public string Issuer { get; set; } = "authapp";
+    public string Audience { get; set; } = "authapp-clients";
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The absolute end of a login session; rotation never extends it.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// 0 (default) is strict: any second use of a refresh token revokes its session. A few seconds let a
+    /// client's near-simultaneous duplicate (a retried request) get 401 without ending the session.
+    /// </summary>
+    public TimeSpan RefreshReuseGraceWindow { get; set; } = TimeSpan.Zero;
+
+    public byte[] SigningKeyBytes => Encoding.UTF8.GetBytes(SigningKey);
+}
+
+/// <summary>Stops the API at start-up, with a message that says what to set, when the token settings cannot be safe.</summary>
+public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JwtOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            failures.Add("Jwt:SigningKey is not set. Run through the AppHost (it supplies the jwt-signing-key parameter) or set Jwt__SigningKey to a random secret of at least 32 bytes.");
+        }
+        else if (options.SigningKeyBytes.Length < JwtOptions.MinimumKeyBytes)
+        {
+            failures.Add($"Jwt:SigningKey is {options.SigningKeyBytes.Length} bytes; HS256 needs at least {JwtOptions.MinimumKeyBytes} bytes (256 bits).");
+        }
+        if (string.IsNullOrWhiteSpace(options.Issuer) || string.IsNullOrWhiteSpace(options.Audience))
+        {
+            failures.Add("Jwt:Issuer and Jwt:Audience must not be empty.");
+        }
+        if (options.AccessTokenLifetime <= TimeSpan.Zero || options.RefreshTokenLifetime <= TimeSpan.Zero || options.SessionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("Jwt token and session lifetimes must be positive.");
+        }
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Jwt:ClockSkew must be between 0 and 5 minutes.");
+        }
+        if (options.RefreshReuseGraceWindow < TimeSpan.Zero || options.RefreshReuseGraceWindow > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Jwt:RefreshReuseGraceWindow must be between 0 and 60 seconds.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,28 @@
+using AuthApp.Api.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthApp.Api.Tokens;
+
+/// <summary>Ends sessions in PostgreSQL (the record) and then in the Redis blacklist (the fast path).</summary>
+public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations, TimeProvider time)
+{
+    public Task<int> RevokeSessionAsync(Guid sessionId, string reason, CancellationToken ct) =>
+        RevokeAsync(db.Sessions.Where(s => s.Id == sessionId), reason, ct);
+
+    public Task<int> RevokeAllForUserAsync(Guid userId, string reason, CancellationToken ct, Guid? exceptSessionId = null) =>
+        RevokeAsync(db.Sessions.Where(s => s.UserId == userId && s.Id != exceptSessionId), reason, ct);
+
+    private async Task<int> RevokeAsync(IQueryable<Session> sessions, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var ids = await sessions.Where(s => s.RevokedAt == null && s.ExpiresAt > now).Select(s => s.Id).ToListAsync(ct);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+        await db.Sessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), ct);
+        await revocations.BlacklistSessionsAsync(ids);
+        return ids.Count;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Security.Claims;
+using AuthApp.Api.Common;
+using AuthApp.Api.Data;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthApp.Api.Tokens;
+
+/// <summary>A freshly issued access/refresh pair.</summary>
+public sealed record IssuedTokens(
+    string AccessToken, Guid AccessJti, DateTimeOffset AccessExpiresAt,
+    string RefreshToken, Guid RefreshJti, DateTimeOffset RefreshExpiresAt);
+
+/// <summary>What a token says about itself, once its signature, issuer, audience, type and lifetime are checked.</summary>
+public sealed record TokenIdentifiers(Guid Jti, Guid SessionId, Guid UserId);
+
+public enum TokenReadError
+{
+    None,
+    Malformed,
+    Expired,
+}
+
+/// <summary>
+/// Issues and reads JWTs (HS256, pinned). The same <see cref="TokenValidationParameters"/> back the
+/// JwtBearer handler for access tokens and <see cref="ReadRefreshTokenAsync"/> for refresh tokens;
+/// the <c>token_type</c> claim keeps one from being accepted as the other.
+/// </summary>
+public sealed class TokenService
+{
+    public const string Algorithm = SecurityAlgorithms.HmacSha256;
+
+    private readonly JwtOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ApiTelemetry _telemetry;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
+    private readonly SigningCredentials _credentials;
+
+    public TokenService(IOptions<JwtOptions> options, TimeProvider time, ApiTelemetry telemetry)
+    {
+        _options = options.Value;
+        _time = time;
+        _telemetry = telemetry;
+        SigningKey = new SymmetricSecurityKey(_options.SigningKeyBytes);
+        _credentials = new SigningCredentials(SigningKey, Algorithm);
+        ValidationParameters = CreateValidationParameters();
+    }
+
+    public SymmetricSecurityKey SigningKey { get; }
+    public TokenValidationParameters ValidationParameters { get; }
+    public JwtOptions Options => _options;
+
+    public IssuedTokens IssuePair(User user, Guid sessionId, DateTimeOffset sessionExpiresAt)
+    {
+        var now = _time.GetUtcNow();
+        var accessJti = Guid.NewGuid();
+        var refreshJti = Guid.NewGuid();
+        var accessExpires = Min(now + _options.AccessTokenLifetime, sessionExpiresAt);
+        var refreshExpires = Min(now + _options.RefreshTokenLifetime, sessionExpiresAt);
+
+        var accessClaims = BaseClaims(user.Id, sessionId, accessJti, TokenClaims.AccessType);
+        accessClaims[TokenClaims.Username] = user.Username;
+        if (user.IsStaff)
+        {
+            accessClaims[TokenClaims.Role] = TokenClaims.StaffRole;
+        }
+
+        var access = Create(accessClaims, now, accessExpires);
+        var refresh = Create(BaseClaims(user.Id, sessionId, refreshJti, TokenClaims.RefreshType), now, refreshExpires);
+        _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", TokenClaims.AccessType));
+        _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", TokenClaims.RefreshType));
+        return new IssuedTokens(access, accessJti, accessExpires, refresh, refreshJti, refreshExpires);
+    }
+
+    public async Task<(TokenIdentifiers? Claims, TokenReadError Error)> ReadRefreshTokenAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
+        if (!result.IsValid)
+        {
+            return (null, result.Exception is SecurityTokenExpiredException ? TokenReadError.Expired : TokenReadError.Malformed);
+        }
+        var claims = TryReadIdentifiers(result.ClaimsIdentity, TokenClaims.RefreshType);
+        return claims is null ? (null, TokenReadError.Malformed) : (claims, TokenReadError.None);
+    }
+
+    /// <summary>
+    /// Checks what signature validation cannot: the token's type, its identifiers, and that it was not issued in the future.
+    /// Returns null when any of them is wrong.
+    /// </summary>
+    public TokenIdentifiers? TryReadIdentifiers(ClaimsIdentity identity, string expectedType)
+    {
+        if (identity.FindFirst(TokenClaims.TokenType)?.Value != expectedType ||
+            !Guid.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Jti)?.Value, out var jti) ||
+            !Guid.TryParse(identity.FindFirst(TokenClaims.SessionId)?.Value, out var sid) ||
+            !Guid.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, out var sub) ||
+            identity.FindFirst(TokenClaims.UserId)?.Value != sub.ToString() ||
+            !long.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Iat)?.Value, out var iat) ||
+            DateTimeOffset.FromUnixTimeSeconds(iat) > _time.GetUtcNow() + _options.ClockSkew)
+        {
+            return null;
+        }
+        return new TokenIdentifiers(jti, sid, sub);
+    }
+
+    private TokenValidationParameters CreateValidationParameters() => new()
+    {
+        ValidIssuer = _options.Issuer,
+        ValidAudience = _options.Audience,
+        IssuerSigningKey = SigningKey,
+        // Pinned: "none", HS512 with the same key, RS256 tricks with the key as a public key — all refused.
+        ValidAlgorithms = [Algorithm],
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateIssuerSigningKey = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = _options.ClockSkew,
+        // Lifetime against the injected clock, so tests can move time.
+        LifetimeValidator = ValidateLifetime,
+        NameClaimType = TokenClaims.Username,
+        RoleClaimType = TokenClaims.Role,
+        // The key is configured, not looked up: header kid/jku/x5u/jwk never choose it.
+        TryAllIssuerSigningKeys = true,
+    };
+
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (expires is null)
+        {
+            return false;
+        }
+        if (notBefore is { } nbf && nbf > now + _options.ClockSkew)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.");
+        }
+        if (expires.Value < now - _options.ClockSkew)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
+        }
+        return true;
+    }
+
+    private Dictionary<string, object> BaseClaims(Guid userId, Guid sessionId, Guid jti, string type) => new()
+    {
+        [JwtRegisteredClaimNames.Sub] = userId.ToString(),
+        [TokenClaims.UserId] = userId.ToString(),
+        [TokenClaims.TokenType] = type,
+        [JwtRegisteredClaimNames.Jti] = jti.ToString(),
+        [TokenClaims.SessionId] = sessionId.ToString(),
+    };
+
+    private string Create(Dictionary<string, object> claims, DateTimeOffset now, DateTimeOffset expires) =>
+        _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            Claims = claims,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = _credentials,
+        });
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using AuthApp.Api.Common;
+using AuthApp.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AuthApp.Api.Users;
+
+public sealed class UserCacheOptions
+{
+    public const string Section = "UserCache";
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// The original's "user session caching": profiles by id in Redis (<c>authapp:user:{id}</c>), so that
+/// <c>GET /user/me</c> is answered without PostgreSQL. Invalidated by every change to the user.
+/// If Redis fails, the profile comes from PostgreSQL: slower, still correct.
+/// </summary>
+public sealed class UserCache(IConnectionMultiplexer redis, AuthDbContext db, IOptions<UserCacheOptions> options, ILogger<UserCache> logger)
+{
+    private static RedisKey Key(Guid id) => $"authapp:user:{id:N}";
+
+    public async Task<UserProfile?> GetAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            var cached = await redis.GetDatabase().StringGetAsync(Key(id));
+            if (cached.HasValue)
+            {
+                return JsonSerializer.Deserialize((string)cached!, ApiJsonContext.Default.UserProfile);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning("User cache read failed ({Reason}); reading PostgreSQL", ex.Message);
+        }
+
+        var profile = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new UserProfile(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff))
+            .SingleOrDefaultAsync(ct);
+        if (profile is not null)
+        {
+            await SetAsync(profile);
+        }
+        return profile;
+    }
+
+    public async Task InvalidateAsync(Guid id)
+    {
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(Key(id));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The entry expires on its own within the TTL; log so an operator can see the stale window.
+            logger.LogError("Could not invalidate the cached profile of {UserId}: {Reason}", id, ex.Message);
+        }
+    }
+
+    private async Task SetAsync(UserProfile profile)
+    {
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(Key(profile.Id),
+                JsonSerializer.Serialize(profile, ApiJsonContext.Default.UserProfile), options.Value.TimeToLive);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning("User cache write failed: {Reason}", ex.Message);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace AuthApp.Api.Users;
+
+// Requests: every field is optional in the type so that a missing one is a validation error with the
+// field's name, not an unreadable body. Unknown fields are refused (see Program.cs JSON options).
+public sealed record CreateUserRequest(string? Username, string? Email, string? Password);
+
+public sealed record UpdateUserRequest(
+    string? Username, string? Email, string? Password, string? ConfirmPassword, string? CurrentPassword);
+
+// Responses: snake_case on the wire (date_joined, is_active…), as the Django service wrote them.
+public sealed record CreatedUserResponse(Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive);
+
+public sealed record UserProfile(Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive, bool IsStaff);
+
+public sealed record UpdateUserResponse(string Message, UserProfile User);
+
+public sealed record PublicUser(Guid Id, string Username, DateTimeOffset DateJoined);
+
+public sealed record Page<T>(IReadOnlyList<T> Results, string? Next);
