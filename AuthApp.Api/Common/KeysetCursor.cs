@@ -20,7 +20,7 @@ public readonly record struct KeysetCursor(DateTimeOffset DateJoined, Guid Id)
         {
             return true; // first page
         }
-        if (text.Length > 64)
+        if (text.Length > 128)
         {
             return false;
         }

@@ -3,7 +3,7 @@ using System.IO.Compression;
 namespace AuthApp.Api.Passwords;
 
 /// <summary>
-/// Django's list of 19,726 common passwords (BSD-3-Clause, see common-passwords.LICENSE beside it),
+/// Django's list of 19,727 common passwords (BSD-3-Clause, see common-passwords.LICENSE beside it),
 /// embedded in the assembly and read once.
 /// </summary>
 public sealed class CommonPasswords

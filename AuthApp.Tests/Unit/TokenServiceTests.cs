@@ -1,0 +1,117 @@
+using System.Text;
+using AuthApp.Api.Common;
+using AuthApp.Api.Data;
+using AuthApp.Api.Tokens;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthApp.Tests.Unit;
+
+public sealed class TokenServiceTests
+{
+    private const string Key = "unit-test-signing-key-0123456789abcdef0123456789";
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ManualClock _clock = new(Start);
+    private readonly TokenService _tokens;
+    private readonly User _user = new()
+    {
+        Id = Guid.NewGuid(), Username = "alice", NormalizedUsername = "alice", Email = "a@example.com",
+        NormalizedEmail = "a@example.com", PasswordHash = "x", IsStaff = true,
+    };
+
+    public TokenServiceTests()
+    {
+        _tokens = new TokenService(Options.Create(new JwtOptions { SigningKey = Key }), _clock, new ApiTelemetry(new TestMeterFactory()));
+    }
+
+    [Fact]
+    public async Task An_issued_pair_carries_the_contract_claims()
+    {
+        var sid = Guid.NewGuid();
+        var pair = _tokens.IssuePair(_user, sid, Start.AddDays(30));
+        var access = new JsonWebToken(pair.AccessToken);
+        Assert.Equal("HS256", access.Alg);
+        Assert.Equal(_user.Id.ToString(), access.GetClaim("sub").Value);
+        Assert.Equal(_user.Id.ToString(), access.GetClaim("user_id").Value);
+        Assert.Equal("access", access.GetClaim("token_type").Value);
+        Assert.Equal(sid.ToString(), access.GetClaim("sid").Value);
+        Assert.Equal("alice", access.GetClaim("username").Value);
+        Assert.Equal("staff", access.GetClaim("role").Value);
+        Assert.Equal(Start.AddMinutes(15).UtcDateTime, access.ValidTo);
+
+        var (claims, error) = await _tokens.ReadRefreshTokenAsync(pair.RefreshToken);
+        Assert.Equal(TokenReadError.None, error);
+        Assert.Equal(new TokenIdentifiers(pair.RefreshJti, sid, _user.Id), claims);
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_expire_after_seven_days_with_thirty_seconds_of_skew()
+    {
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        _clock.Now = Start.AddDays(7).AddSeconds(20);
+        Assert.Equal(TokenReadError.None, (await _tokens.ReadRefreshTokenAsync(pair.RefreshToken)).Error);
+        _clock.Now = Start.AddDays(7).AddSeconds(31);
+        Assert.Equal(TokenReadError.Expired, (await _tokens.ReadRefreshTokenAsync(pair.RefreshToken)).Error);
+    }
+
+    [Fact]
+    public void Tokens_never_outlive_their_session()
+    {
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddMinutes(5));
+        Assert.Equal(Start.AddMinutes(5), pair.AccessExpiresAt);
+        Assert.Equal(Start.AddMinutes(5), pair.RefreshExpiresAt);
+    }
+
+    [Fact]
+    public async Task An_access_token_is_not_a_refresh_token()
+    {
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        Assert.Equal(TokenReadError.Malformed, (await _tokens.ReadRefreshTokenAsync(pair.AccessToken)).Error);
+    }
+
+    [Fact]
+    public async Task A_token_issued_in_the_future_is_refused()
+    {
+        _clock.Now = Start.AddMinutes(10);
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        _clock.Now = Start;
+        Assert.Equal(TokenReadError.Malformed, (await _tokens.ReadRefreshTokenAsync(pair.RefreshToken)).Error);
+    }
+
+    [Fact]
+    public async Task Tampered_unsigned_and_other_algorithm_tokens_are_refused()
+    {
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        var parts = pair.RefreshToken.Split('.');
+
+        var tamperedSignature = $"{parts[0]}.{parts[1]}.{parts[2][..^2]}AA";
+        var noneHeader = Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        var unsigned = $"{noneHeader}.{parts[1]}.";
+        var hs512 = new JsonWebTokenHandler().CreateToken(new JsonWebToken(pair.RefreshToken).EncodedPayload is var payload
+            ? Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(payload))
+            : "", new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Key + Key)), SecurityAlgorithms.HmacSha512));
+
+        foreach (var forged in new[] { tamperedSignature, unsigned, hs512, "not.a.jwt", "" })
+        {
+            Assert.Equal(TokenReadError.Malformed, (await _tokens.ReadRefreshTokenAsync(forged)).Error);
+        }
+    }
+
+    [Theory]
+    [InlineData("", "Jwt:SigningKey is not set")]
+    [InlineData("too-short-key", "HS256 needs at least 32 bytes")]
+    public void A_missing_or_short_signing_key_stops_start_up_with_a_clear_message(string key, string message)
+    {
+        var result = new JwtOptionsValidator().Validate(null, new JwtOptions { SigningKey = key });
+        Assert.True(result.Failed);
+        Assert.Contains(message, result.FailureMessage);
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
