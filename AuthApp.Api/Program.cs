@@ -6,6 +6,7 @@ using AuthApp.Api.Health;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
+using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -45,8 +46,14 @@ builder.Services.AddScoped<UserService>();
 builder.Services.AddScoped<AuthService>();
 builder.Services.AddScoped<AdminService>();
 
+// The client address (rate limits, logs) comes from X-Forwarded-For when the peer is a proxy on this host:
+// Aspire's endpoint proxy in development, a sidecar or same-host reverse proxy in production.
+builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+    forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -11,11 +11,10 @@ public static class AdminEndpoints
     {
         var admin = api.MapGroup("/admin/users")
             .WithTags("Administration")
-            .RequireAuthorization(TokenClaims.StaffPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .RequireAccessToken(TokenClaims.StaffPolicy)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        admin.MapGet("/", ListAsync).WithName("AdminListUsers").WithSummary("List and search users (by username or e-mail).");
+        admin.MapGet("", ListAsync).WithName("AdminListUsers").WithSummary("List and search users (by username or e-mail).");
         MapAction(admin, "deactivate", "Deactivate a user; all their sessions and access tokens stop at once.",
             (service, id, ct) => service.SetActiveAsync(id, false, ct));
         MapAction(admin, "activate", "Activate a user.", (service, id, ct) => service.SetActiveAsync(id, true, ct));
@@ -36,7 +35,8 @@ public static class AdminEndpoints
                     ? TypedResults.Ok(user)
                     : ApiProblem.NotFound(ErrorCodes.UserNotFound, "No user has this id."))
             .WithName($"Admin{string.Concat(action.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]))}")
-            .WithSummary(summary);
+            .WithSummary(summary)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<Page<AdminUser>>, ValidationProblem>> ListAsync(

@@ -31,9 +31,8 @@ public static class AuthEndpoints
         user.MapPost("/logout", LogoutAsync)
             .WithName("Logout")
             .WithSummary("Revoke the session of the refresh token and stop the presented access token at once.")
-            .RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequireAccessToken()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         return api;
     }

@@ -18,12 +18,12 @@ public static class UserEndpoints
         user.MapPut("/update", UpdateAsync)
             .WithName("UpdateUser")
             .WithSummary("Change username, e-mail or password (a password change needs current_password and revokes the other sessions).")
-            .RequireAuthorization();
+            .RequireAccessToken();
 
         user.MapGet("/me", MeAsync)
             .WithName("Me")
             .WithSummary("The caller's profile, served from the Redis user cache.")
-            .RequireAuthorization();
+            .RequireAccessToken();
 
         api.MapGet("/users", ListAsync)
             .WithName("ListUsers")
