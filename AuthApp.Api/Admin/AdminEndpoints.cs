@@ -43,14 +43,7 @@ public static class AdminEndpoints
         string? search, string? cursor, string? limit, HttpRequest request, AdminService admin, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (!PageLimit.TryParse(limit, out var pageSize))
-        {
-            errors.Add("limit", $"Ensure this value is a whole number from 1 to {PageLimit.Max}.");
-        }
-        if (!KeysetCursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Invalid cursor.");
-        }
+        var (after, pageSize) = UserPaging.ReadQuery(cursor, limit, errors);
         if (search is { Length: > 254 })
         {
             errors.Add("search", "Ensure this field has no more than 254 characters.");

@@ -9,7 +9,7 @@ namespace AuthApp.Api.Admin;
 /// <summary>The original's Django admin, as an API for staff.</summary>
 public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, UserCache cache, TimeProvider time)
 {
-    public async Task<Page<AdminUser>> ListAsync(string? search, KeysetCursor? after, int limit, CancellationToken ct)
+    public Task<Page<AdminUser>> ListAsync(string? search, KeysetCursor? after, int limit, CancellationToken ct)
     {
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -17,16 +17,9 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             var pattern = $"%{EscapeLike(search.Trim())}%";
             query = query.Where(u => EF.Functions.ILike(u.Username, pattern, "\\") || EF.Functions.ILike(u.Email, pattern, "\\"));
         }
-        if (after is { } cursor)
-        {
-            query = query.Where(u => EF.Functions.GreaterThan(
-                ValueTuple.Create(u.DateJoined, u.Id), ValueTuple.Create(cursor.DateJoined, cursor.Id)));
-        }
-        var rows = await query.OrderBy(u => u.DateJoined).ThenBy(u => u.Id).Take(limit + 1)
-            .Select(u => new AdminUser(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff, u.LastLogin))
-            .ToListAsync(ct);
-        var next = rows.Count > limit ? new KeysetCursor(rows[limit - 1].DateJoined, rows[limit - 1].Id).Encode() : null;
-        return new Page<AdminUser>(rows.Take(limit).ToList(), next);
+        return UserPaging.PageAsync(query, after, limit,
+            u => new AdminUser(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff, u.LastLogin),
+            row => new KeysetCursor(row.DateJoined, row.Id), ct);
     }
 
     /// <summary>Deactivation ends every session at once: refresh tokens in PostgreSQL, access tokens through the blacklist.</summary>

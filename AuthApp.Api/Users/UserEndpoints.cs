@@ -68,14 +68,7 @@ public static class UserEndpoints
         string? cursor, string? limit, HttpRequest request, UserService users, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (!PageLimit.TryParse(limit, out var pageSize))
-        {
-            errors.Add("limit", $"Ensure this value is a whole number from 1 to {PageLimit.Max}.");
-        }
-        if (!KeysetCursor.TryDecode(cursor, out var after))
-        {
-            errors.Add("cursor", "Invalid cursor.");
-        }
+        var (after, pageSize) = UserPaging.ReadQuery(cursor, limit, errors);
         if (errors.Any)
         {
             return ApiProblem.Validation(errors.ToDictionary());

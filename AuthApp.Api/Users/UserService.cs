@@ -178,20 +178,9 @@ public sealed class UserService(
         return new(new UserProfile(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff));
     }
 
-    public async Task<Page<PublicUser>> ListAsync(KeysetCursor? after, int limit, CancellationToken ct)
-    {
-        var query = db.Users.AsNoTracking().Where(u => u.IsActive);
-        if (after is { } cursor)
-        {
-            query = query.Where(u => EF.Functions.GreaterThan(
-                ValueTuple.Create(u.DateJoined, u.Id), ValueTuple.Create(cursor.DateJoined, cursor.Id)));
-        }
-        var rows = await query.OrderBy(u => u.DateJoined).ThenBy(u => u.Id).Take(limit + 1)
-            .Select(u => new PublicUser(u.Id, u.Username, u.DateJoined))
-            .ToListAsync(ct);
-        var next = rows.Count > limit ? new KeysetCursor(rows[limit - 1].DateJoined, rows[limit - 1].Id).Encode() : null;
-        return new Page<PublicUser>(rows.Take(limit).ToList(), next);
-    }
+    public Task<Page<PublicUser>> ListAsync(KeysetCursor? after, int limit, CancellationToken ct) =>
+        UserPaging.PageAsync(db.Users.AsNoTracking().Where(u => u.IsActive), after, limit,
+            u => new PublicUser(u.Id, u.Username, u.DateJoined), row => new KeysetCursor(row.DateJoined, row.Id), ct);
 
     /// <summary>The unique indexes are the last word: a concurrent registration that won the race turns into a field error.</summary>
     private async Task<bool> TrySaveAsync(FieldErrors errors, CancellationToken ct)
