@@ -29,6 +29,8 @@ public sealed class MigrationWorker(
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
 
             // The execution strategy retries transient failures (the server may still be starting).
+            // EF's command log is off for this worker (appsettings): on a new database it logs its probe of the
+            // missing history table as an error. Real failures end in the one critical line below.
             var strategy = db.Database.CreateExecutionStrategy();
             await strategy.ExecuteAsync(async () => await db.Database.MigrateAsync(stoppingToken));
             var applied = await db.Database.GetAppliedMigrationsAsync(stoppingToken);

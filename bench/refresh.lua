@@ -1,0 +1,18 @@
+-- POST /api/v1/user/refresh, each thread following its own rotation chain (one connection per thread):
+-- every response's refresh_token is presented by the next request, as a real client does.
+local tokens = {}
+for token in string.gmatch(os.getenv("REFRESH_TOKENS"), "[^,]+") do table.insert(tokens, token) end
+local index = 0
+setup = function(thread)
+  index = index + 1
+  thread:set("token", tokens[index])
+end
+wrk.method = "POST"
+request = function()
+  wrk.headers["X-Refresh-Token"] = token
+  return wrk.format()
+end
+response = function(status, headers, body)
+  local next_token = string.match(body, '"refresh_token":"([^"]+)"')
+  if next_token then token = next_token end
+end
