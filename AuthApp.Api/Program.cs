@@ -4,6 +4,7 @@ using AuthApp.Api.Common;
 using AuthApp.Api.Data;
 using AuthApp.Api.Health;
 using AuthApp.Api.Passwords;
+using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -33,7 +34,8 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddApiProblemDetails();
 builder.Services.AddApiDocument();
-builder.Services.AddApiRateLimiting(builder.Configuration);
+builder.Services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section);
+builder.Services.AddSingleton<RedisThrottle>();
 
 // Features.
 builder.Services.AddSingleton(TimeProvider.System);
@@ -58,7 +60,6 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapApiHealth();

@@ -1,4 +1,5 @@
 using AuthApp.Api.Common;
+using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,6 @@ namespace AuthApp.Api.Auth;
 public static class AuthEndpoints
 {
     public const string RefreshTokenHeader = "X-Refresh-Token";
-    public const string LoginRateLimitPolicy = "login";
 
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
     {
@@ -18,13 +18,13 @@ public static class AuthEndpoints
         user.MapPost("/login", LoginAsync)
             .WithName("Login")
             .WithSummary("Log in with e-mail (or username) and password; returns an access/refresh token pair.")
-            .RequireRateLimiting(LoginRateLimitPolicy)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireAddressThrottle(AddressThrottle.Login, o => o.LoginPerAddress)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         user.MapPost("/refresh", RefreshAsync)
             .WithName("Refresh")
             .WithSummary("Exchange a refresh token (X-Refresh-Token header or refresh_token in the body) for a new pair; the old one is spent.")
+            .RequireAddressThrottle(AddressThrottle.Refresh, o => o.RefreshPerAddress)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -38,7 +38,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, AuthService auth, CancellationToken ct)
+        LoginRequest request, AuthService auth, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var identifier = string.IsNullOrWhiteSpace(request.Email) ? request.Username : request.Email;
@@ -64,6 +64,10 @@ public static class AuthEndpoints
         }
 
         var outcome = await auth.LoginAsync(identifier!.Trim(), request.Password!, ct);
+        if (outcome.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return outcome.Value is { } login ? TypedResults.Ok(login) : ToProblem(outcome);
     }
 
@@ -90,6 +94,10 @@ public static class AuthEndpoints
     }
 
     private static ProblemHttpResult ToProblem<T>(AuthOutcome<T> outcome) =>
-        ApiProblem.Create(outcome.Status, outcome.Code!,
-            outcome.Status == StatusCodes.Status401Unauthorized ? "Unauthorized" : "Bad request", outcome.Detail);
+        ApiProblem.Create(outcome.Status, outcome.Code!, outcome.Status switch
+        {
+            StatusCodes.Status401Unauthorized => "Unauthorized",
+            StatusCodes.Status429TooManyRequests => "Too many requests",
+            _ => "Bad request",
+        }, outcome.Detail);
 }

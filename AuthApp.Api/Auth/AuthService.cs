@@ -3,12 +3,14 @@ using AuthApp.Api.Data;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
+using AuthApp.Api.Throttling;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AuthApp.Api.Auth;
 
 /// <summary>How a token operation ended: a value, or an error code with its HTTP status class.</summary>
-public sealed record AuthOutcome<T>(T? Value, int Status = StatusCodes.Status200OK, string? Code = null, string? Detail = null)
+public sealed record AuthOutcome<T>(T? Value, int Status = StatusCodes.Status200OK, string? Code = null, string? Detail = null, TimeSpan? RetryAfter = null)
 {
     public static AuthOutcome<T> BadRequest(string code, string detail) => new(default, StatusCodes.Status400BadRequest, code, detail);
     public static AuthOutcome<T> Unauthorized(string code, string detail) => new(default, StatusCodes.Status401Unauthorized, code, detail);
@@ -23,14 +25,28 @@ public sealed class AuthService(
     SessionRevoker sessions,
     RevocationStore revocations,
     ApiTelemetry telemetry,
+    RedisThrottle throttle,
+    IOptions<ThrottleOptions> throttling,
     TimeProvider time,
     ILogger<AuthService> logger)
 {
     private const string InvalidCredentials = "Invalid credentials.";
+    private const string IdentifierThrottle = "login-identifier";
 
     public async Task<AuthOutcome<LoginResponse>> LoginAsync(string identifier, string password, CancellationToken ct)
     {
         var normalized = identifier.Contains('@') ? UserNormalization.Email(identifier) : UserNormalization.Username(identifier);
+
+        // Counted per submitted identifier whether or not the account exists, so a 429 reveals nothing;
+        // checked before hashing, so a locked-out guesser costs no Argon2id.
+        var rule = throttling.Value.LoginFailuresPerIdentifier;
+        var gate = await throttle.PeekAsync(IdentifierThrottle, normalized, rule);
+        if (!gate.Allowed)
+        {
+            return new(default, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                "Too many failed logins for this account; retry after the time in Retry-After.", gate.RetryAfter);
+        }
+
         var user = identifier.Contains('@')
             ? await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
             : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
@@ -41,8 +57,10 @@ public sealed class AuthService(
         if (user is null || verification == PasswordVerification.Failed || !user.IsActive)
         {
             telemetry.LoginFailures.Add(1);
+            await throttle.HitAsync(IdentifierThrottle, normalized, rule);
             return AuthOutcome<LoginResponse>.BadRequest(ErrorCodes.InvalidCredentials, InvalidCredentials);
         }
+        await throttle.ResetAsync(IdentifierThrottle, normalized);
 
         var now = time.GetUtcNow();
         if (verification == PasswordVerification.SuccessRehashNeeded)

@@ -20,6 +20,8 @@ public sealed class ApiTelemetry : IDisposable
         RefreshReuse = _meter.CreateCounter<long>("authapp.refresh.reuse_detected", description: "Spent refresh tokens presented again.");
         HashingQueue = _meter.CreateUpDownCounter<long>("authapp.password_hashing.queued", description: "Password hashes waiting for a slot.");
         HashingRejected = _meter.CreateCounter<long>("authapp.password_hashing.rejected", description: "Requests refused because hashing was saturated.");
+        Throttled = _meter.CreateCounter<long>("authapp.throttle.rejected", description: "Requests refused by a throttle, by kind.");
+        ThrottleUnavailable = _meter.CreateCounter<long>("authapp.throttle.unavailable", description: "Throttle checks skipped because Redis did not answer.");
         RevocationFallbacks = _meter.CreateCounter<long>("authapp.revocation.database_fallbacks", description: "Revocation checks answered by PostgreSQL because Redis could not.");
     }
 
@@ -30,6 +32,8 @@ public sealed class ApiTelemetry : IDisposable
     public UpDownCounter<long> HashingQueue { get; }
     public Counter<long> HashingRejected { get; }
     public Counter<long> RevocationFallbacks { get; }
+    public Counter<long> Throttled { get; }
+    public Counter<long> ThrottleUnavailable { get; }
 
     public void Dispose() => _meter.Dispose();
 }

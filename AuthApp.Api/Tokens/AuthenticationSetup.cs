@@ -23,6 +23,10 @@ public static class AuthenticationSetup
             .Configure<TokenService, RevocationStore>((bearer, tokens, revocations) =>
             {
                 bearer.MapInboundClaims = false;
+                foreach (var handler in bearer.TokenHandlers.OfType<JsonWebTokenHandler>())
+                {
+                    handler.MaximumTokenSizeInBytes = TokenService.MaximumTokenBytes;
+                }
                 bearer.TokenValidationParameters = tokens.ValidationParameters;
                 bearer.Events = new JwtBearerEvents
                 {

@@ -31,10 +31,18 @@ public sealed class TokenService
 {
     public const string Algorithm = SecurityAlgorithms.HmacSha256;
 
+    /// <summary>Our tokens are under 1 KiB; anything far larger is refused before it is parsed.</summary>
+    public const int MaximumTokenBytes = 8 * 1024;
+
     private readonly JwtOptions _options;
     private readonly TimeProvider _time;
     private readonly ApiTelemetry _telemetry;
-    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
+    private readonly JsonWebTokenHandler _handler = new()
+    {
+        SetDefaultTimesOnTokenCreation = false,
+        MapInboundClaims = false,
+        MaximumTokenSizeInBytes = MaximumTokenBytes,
+    };
     private readonly SigningCredentials _credentials;
 
     public TokenService(IOptions<JwtOptions> options, TimeProvider time, ApiTelemetry telemetry)

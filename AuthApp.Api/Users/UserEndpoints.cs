@@ -1,4 +1,5 @@
 using AuthApp.Api.Common;
+using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,6 +14,7 @@ public static class UserEndpoints
         user.MapPost("/create", CreateAsync)
             .WithName("CreateUser")
             .WithSummary("Register a user. Passwords follow Django's validators; username and e-mail are unique without regard to case.")
+            .RequireAddressThrottle(AddressThrottle.Register, o => o.RegisterPerAddress)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         user.MapPut("/update", UpdateAsync)

@@ -1,0 +1,31 @@
+using AuthApp.Api.Common;
+using Microsoft.Extensions.Options;
+
+namespace AuthApp.Api.Throttling;
+
+public static class AddressThrottle
+{
+    public const string Login = "login-address";
+    public const string Register = "register-address";
+    public const string Refresh = "refresh-address";
+
+    /// <summary>Limits how often one client address may call this route, across all API instances.</summary>
+    public static RouteHandlerBuilder RequireAddressThrottle(this RouteHandlerBuilder route, string kind, Func<ThrottleOptions, ThrottleRule> rule) =>
+        route.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var options = http.RequestServices.GetRequiredService<IOptions<ThrottleOptions>>().Value;
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var decision = await http.RequestServices.GetRequiredService<RedisThrottle>().HitAsync(kind, address, rule(options));
+            return decision.Allowed
+                ? await next(context)
+                : TooManyRequests(http, decision, "Too many requests from this address; retry after the time in Retry-After.");
+        })
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    public static IResult TooManyRequests(HttpContext http, ThrottleDecision decision, string detail)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiProblem.Create(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many requests", detail);
+    }
+}

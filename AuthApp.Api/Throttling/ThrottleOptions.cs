@@ -1,0 +1,23 @@
+namespace AuthApp.Api.Throttling;
+
+/// <summary>A limit of <see cref="Limit"/> events per <see cref="Window"/>.</summary>
+public sealed class ThrottleRule
+{
+    public int Limit { get; set; }
+    public TimeSpan Window { get; set; }
+}
+
+/// <summary>
+/// Brute-force and flood limits (section <c>Throttling</c>), counted in Redis so every API instance shares them.
+/// Per identifier: failed logins for one submitted e-mail/username, whether or not the account exists.
+/// Per address: requests from one client address to login, register and refresh.
+/// </summary>
+public sealed class ThrottleOptions
+{
+    public const string Section = "Throttling";
+
+    public ThrottleRule LoginFailuresPerIdentifier { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(15) };
+    public ThrottleRule LoginPerAddress { get; set; } = new() { Limit = 20, Window = TimeSpan.FromMinutes(1) };
+    public ThrottleRule RegisterPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(10) };
+    public ThrottleRule RefreshPerAddress { get; set; } = new() { Limit = 120, Window = TimeSpan.FromMinutes(1) };
+}

@@ -1,0 +1,68 @@
+using StackExchange.Redis;
+
+namespace AuthApp.Tests.Integration;
+
+[Collection(AppHostCollection.Name)]
+public sealed class ThrottlingTests(AppHostFixture fixture)
+{
+    private HttpClient Api => fixture.Api;
+
+    private async Task FailLoginsAsync(string email, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            using var response = await Api.PostJsonAsync("/api/v1/user/login", new { email, password = $"Wrong-Guess-{i}" });
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
+        }
+    }
+
+    [Fact]
+    public async Task Ten_failures_for_one_account_lock_it_from_every_address_even_with_the_right_password()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        await FailLoginsAsync(user.Email, 10); // each from a different client address
+
+        using var locked = await Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password });
+        await locked.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.InRange(locked.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+
+        // Another account is unaffected.
+        var other = await Api.RegisterAndLoginAsync();
+        await Api.LoginAsync(other.Email, other.Password);
+    }
+
+    [Fact]
+    public async Task Unknown_accounts_lock_the_same_way_so_a_429_reveals_nothing()
+    {
+        var email = $"{ApiClient.NewUsername()}@example.com";
+        await FailLoginsAsync(email, 10);
+        using var locked = await Api.PostJsonAsync("/api/v1/user/login", new { email, password = "Anything-At-All-1" });
+        await locked.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+    }
+
+    [Fact]
+    public async Task A_successful_login_clears_the_failure_count()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        await FailLoginsAsync(user.Email, 9);
+        await Api.LoginAsync(user.Email, user.Password);
+        await FailLoginsAsync(user.Email, 9);
+        await Api.LoginAsync(user.Email, user.Password);
+    }
+
+    [Fact]
+    public async Task Counters_live_in_redis_hashed_and_expiring()
+    {
+        var email = $"{ApiClient.NewUsername()}@example.com";
+        await FailLoginsAsync(email, 1);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.GetConnectionStringAsync("cache") ?? "");
+        var keys = redis.GetServers().Single().Keys(pattern: "authapp:throttle:login-identifier:*").ToList();
+        Assert.NotEmpty(keys);
+        Assert.DoesNotContain(keys, k => k.ToString().Contains(email, StringComparison.OrdinalIgnoreCase));
+        foreach (var key in keys)
+        {
+            Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
+        }
+    }
+}
