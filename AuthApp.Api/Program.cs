@@ -34,6 +34,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddApiProblemDetails();
 builder.Services.AddApiDocument();
+builder.Services.AddApiCors(builder.Configuration);
 builder.Services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section);
 builder.Services.AddSingleton<RedisThrottle>();
 
@@ -56,8 +57,11 @@ builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+app.UseSecurityHeaders();
+app.UseHttpsOutsideDevelopment();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 

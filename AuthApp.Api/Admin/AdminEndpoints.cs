@@ -48,6 +48,10 @@ public static class AdminEndpoints
         {
             errors.Add("search", "Ensure this field has no more than 254 characters.");
         }
+        else if (search is not null && search.Any(char.IsControl))
+        {
+            errors.Add("search", "The search may not contain control characters.");
+        }
         if (errors.Any)
         {
             return ApiProblem.Validation(errors.ToDictionary());

@@ -47,9 +47,12 @@ public sealed class AuthService(
                 "Too many failed logins for this account; retry after the time in Retry-After.", gate.RetryAfter);
         }
 
-        var user = identifier.Contains('@')
-            ? await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
-            : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
+        // No stored username or e-mail holds a control character (and PostgreSQL text cannot hold NUL):
+        // such an identifier names no account, and costs the same as any unknown one.
+        var user = identifier.Any(char.IsControl) ? null
+            : identifier.Contains('@')
+                ? await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
+                : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
 
         // Unknown users cost one Argon2id verification too, so timing does not tell which accounts exist.
         var verification = await hashing.RunAsync(

@@ -16,7 +16,15 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"authapp-tests-{Guid.NewGuid():N}");
 
+    public const string AllowedOrigin = "https://app.example.com";
+
+    private readonly CancellationTokenSource _stopCapture = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _apiLogs = new();
+
     public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>Every console line the API has written so far.</summary>
+    public IReadOnlyCollection<string> ApiLogs => _apiLogs;
     public HttpClient Api { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -34,17 +42,46 @@ public sealed class AppHostFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.CreateResourceBuilder<ProjectResource>("api")
+            // One allowed browser origin, to show CORS opens for it and stays closed for others.
+            .WithEnvironment("Cors__AllowedOrigins__0", AllowedOrigin)
+            // Verbose logs from the code that handles tokens and passwords, so the log test has something to read.
+            .WithEnvironment("Logging__LogLevel__AuthApp", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Authentication", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Hosting", "Information")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Routing", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
 
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+        var api = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+        // Console logs are kept per running instance (api-xxxx), not per resource name.
+        _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), api.ResourceId, _stopCapture.Token);
         Api = App.CreateHttpClient("api", "http");
     }
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
+    private async Task CaptureApiLogsAsync(ResourceLoggerService logs, string resourceId, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(ct))
+            {
+                foreach (var line in batch)
+                {
+                    _apiLogs.Enqueue(line.Content);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        await _stopCapture.CancelAsync();
         Api?.Dispose();
         if (App is not null)
         {
