@@ -6,6 +6,7 @@ using AuthApp.Api.Health;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
+using AuthApp.Api.Tokens.Keys;
 using AuthApp.Api.Users;
 using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
@@ -42,7 +43,7 @@ builder.Services.AddSingleton<RedisThrottle>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ApiTelemetry>();
 builder.Services.AddPasswords();
-builder.Services.AddJwtAuthentication();
+builder.Services.AddJwtAuthentication(builder.Configuration);
 builder.Services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.Section);
 builder.Services.AddScoped<UserCache>();
 builder.Services.AddScoped<UserService>();
@@ -67,6 +68,7 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapApiHealth();
+app.MapJwks();
 app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {
@@ -76,6 +78,7 @@ if (app.Environment.IsDevelopment())
 app.MapGroup("/api/v1")
     .MapAuthEndpoints()
     .MapUserEndpoints()
-    .MapAdminEndpoints();
+    .MapAdminEndpoints()
+    .MapSigningKeyEndpoints();
 
 app.Run();

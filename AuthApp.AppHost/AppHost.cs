@@ -22,6 +22,7 @@ try
         .WithReference(infrastructure.Database)
         .WithReference(infrastructure.Cache)
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+        .WithSigningAlgorithm(builder)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
         .WaitFor(infrastructure.Cache)
         .WaitForCompletion(migrations)

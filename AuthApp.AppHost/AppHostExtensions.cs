@@ -25,6 +25,15 @@ public static class AppHostExtensions
             .WithEnvironment("Superuser__Password", password);
     }
 
+    /// <summary>
+    /// <c>AuthApp:Jwt:SigningAlgorithm</c> = ES256 switches the API to rotating asymmetric keys with a JWKS;
+    /// unset, the API's default (HS256 with the jwt-signing-key secret) applies.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSigningAlgorithm(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder) =>
+        builder.Configuration["AuthApp:Jwt:SigningAlgorithm"] is { Length: > 0 } algorithm
+            ? api.WithEnvironment("Jwt__SigningAlgorithm", algorithm)
+            : api;
+
     /// <summary>Links the interactive API reference from the dashboard (it is served in Development only).</summary>
     public static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
     {

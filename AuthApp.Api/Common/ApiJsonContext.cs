@@ -30,4 +30,7 @@ namespace AuthApp.Api.Common;
 [JsonSerializable(typeof(TokenPairResponse))]
 [JsonSerializable(typeof(MessageResponse))]
 [JsonSerializable(typeof(ApiHealthEndpoint.HealthStatus))]
+[JsonSerializable(typeof(AuthApp.Api.Tokens.Keys.JsonWebKeySetResponse))]
+[JsonSerializable(typeof(AuthApp.Api.Tokens.Keys.SigningKeyInfo))]
+[JsonSerializable(typeof(List<AuthApp.Api.Tokens.Keys.SigningKeyInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -54,4 +54,5 @@ public static class ErrorCodes
     public const string TokenUserMismatch = "token_user_mismatch";
     public const string UserNotFound = "user_not_found";
     public const string InvalidCursor = "invalid_cursor";
+    public const string KeyRotationUnavailable = "key_rotation_unavailable";
 }

@@ -8,6 +8,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -33,6 +34,15 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             session.HasIndex(s => s.UserId);
             session.HasIndex(s => s.ExpiresAt);
             session.HasIndex(s => s.RevokedAt);
+        });
+
+        modelBuilder.Entity<SigningKey>(key =>
+        {
+            key.ToTable("signing_keys");
+            key.HasKey(k => k.Kid);
+            key.Property(k => k.Kid).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(16);
+            key.HasIndex(k => k.CreatedAt);
         });
 
         modelBuilder.Entity<RefreshToken>(token =>

@@ -1,4 +1,5 @@
 using AuthApp.Api.Common;
+using AuthApp.Api.Tokens.Keys;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -9,10 +10,21 @@ namespace AuthApp.Api.Tokens;
 
 public static class AuthenticationSetup
 {
-    public static IServiceCollection AddJwtAuthentication(this IServiceCollection services)
+    public static IServiceCollection AddJwtAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        if (configuration.GetSection(JwtOptions.Section).Get<JwtOptions>()?.UsesKeyRing == true)
+        {
+            services.AddSingleton<PrivateKeyProtector>();
+            services.AddSingleton<KeyRing>();
+            services.AddSingleton<ITokenSigner>(sp => sp.GetRequiredService<KeyRing>());
+            services.AddHostedService<KeyRingMaintenance>();
+        }
+        else
+        {
+            services.AddSingleton<ITokenSigner, SharedSecretSigner>();
+        }
         services.AddSingleton<TokenService>();
         services.AddSingleton<RevocationStore>();
         services.AddScoped<SessionRevoker>();

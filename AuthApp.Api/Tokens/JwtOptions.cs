@@ -21,6 +21,23 @@ public sealed class JwtOptions
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// <c>HS256</c> (default): one shared secret, <see cref="SigningKey"/>. <c>ES256</c>: key pairs kept in
+    /// PostgreSQL, a <c>kid</c> in every token, public keys at /.well-known/jwks.json, rotation; the secret
+    /// then encrypts the private keys at rest.
+    /// </summary>
+    public string SigningAlgorithm { get; set; } = HS256;
+
+    /// <summary>ES256: a new key is made when the current one is this old (also on demand by staff).</summary>
+    public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>ES256: how often each instance re-reads the keys, so a rotation made elsewhere reaches it.</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public const string HS256 = "HS256";
+    public const string ES256 = "ES256";
+    public bool UsesKeyRing => string.Equals(SigningAlgorithm, ES256, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// 0 (default) is strict: any second use of a refresh token revokes its session. A few seconds let a
     /// client's near-simultaneous duplicate (a retried request) get 401 without ending the session.
     /// </summary>
@@ -54,6 +71,14 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
             failures.Add("Jwt:ClockSkew must be between 0 and 5 minutes.");
+        }
+        if (!string.Equals(options.SigningAlgorithm, JwtOptions.HS256, StringComparison.OrdinalIgnoreCase) && !options.UsesKeyRing)
+        {
+            failures.Add($"Jwt:SigningAlgorithm must be HS256 or ES256, not '{options.SigningAlgorithm}'.");
+        }
+        if (options.UsesKeyRing && (options.KeyRotationInterval < TimeSpan.FromMinutes(1) || options.KeyRefreshInterval < TimeSpan.FromSeconds(1)))
+        {
+            failures.Add("Jwt:KeyRotationInterval must be at least a minute and Jwt:KeyRefreshInterval at least a second.");
         }
         if (options.RefreshReuseGraceWindow < TimeSpan.Zero || options.RefreshReuseGraceWindow > TimeSpan.FromMinutes(1))
         {

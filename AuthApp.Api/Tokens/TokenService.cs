@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AuthApp.Api.Common;
 using AuthApp.Api.Data;
+using AuthApp.Api.Tokens.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -23,14 +24,12 @@ public enum TokenReadError
 }
 
 /// <summary>
-/// Issues and reads JWTs (HS256, pinned). The same <see cref="TokenValidationParameters"/> back the
+/// Issues and reads JWTs, with the one algorithm of the configured <see cref="ITokenSigner"/>. The same <see cref="TokenValidationParameters"/> back the
 /// JwtBearer handler for access tokens and <see cref="ReadRefreshTokenAsync"/> for refresh tokens;
 /// the <c>token_type</c> claim keeps one from being accepted as the other.
 /// </summary>
 public sealed class TokenService
 {
-    public const string Algorithm = SecurityAlgorithms.HmacSha256;
-
     /// <summary>Our tokens are under 1 KiB; anything far larger is refused before it is parsed.</summary>
     public const int MaximumTokenBytes = 8 * 1024;
 
@@ -43,19 +42,17 @@ public sealed class TokenService
         MapInboundClaims = false,
         MaximumTokenSizeInBytes = MaximumTokenBytes,
     };
-    private readonly SigningCredentials _credentials;
+    private readonly ITokenSigner _signer;
 
-    public TokenService(IOptions<JwtOptions> options, TimeProvider time, ApiTelemetry telemetry)
+    public TokenService(IOptions<JwtOptions> options, ITokenSigner signer, TimeProvider time, ApiTelemetry telemetry)
     {
         _options = options.Value;
+        _signer = signer;
         _time = time;
         _telemetry = telemetry;
-        SigningKey = new SymmetricSecurityKey(_options.SigningKeyBytes);
-        _credentials = new SigningCredentials(SigningKey, Algorithm);
         ValidationParameters = CreateValidationParameters();
     }
 
-    public SymmetricSecurityKey SigningKey { get; }
     public TokenValidationParameters ValidationParameters { get; }
     public JwtOptions Options => _options;
 
@@ -115,9 +112,10 @@ public sealed class TokenService
     {
         ValidIssuer = _options.Issuer,
         ValidAudience = _options.Audience,
-        IssuerSigningKey = SigningKey,
-        // Pinned: "none", HS512 with the same key, RS256 tricks with the key as a public key — all refused.
-        ValidAlgorithms = [Algorithm],
+        // Keys come from configuration or the key ring by kid only: header jku/x5u/jwk never supply one.
+        IssuerSigningKeyResolver = (_, _, kid, _) => _signer.ResolveVerificationKeys(kid),
+        // Pinned: "none", HS512 with the same key, RS256 with the key as a public key — all refused.
+        ValidAlgorithms = [_signer.Algorithm],
         ValidateIssuer = true,
         ValidateAudience = true,
         ValidateIssuerSigningKey = true,
@@ -129,8 +127,6 @@ public sealed class TokenService
         LifetimeValidator = ValidateLifetime,
         NameClaimType = TokenClaims.Username,
         RoleClaimType = TokenClaims.Role,
-        // The key is configured, not looked up: header kid/jku/x5u/jwk never choose it.
-        TryAllIssuerSigningKeys = true,
     };
 
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
@@ -169,7 +165,7 @@ public sealed class TokenService
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = _credentials,
+            SigningCredentials = _signer.Current,
         });
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -10,7 +10,7 @@ namespace AuthApp.Tests.Integration;
 /// Starts the real AppHost once for the whole collection, in <c>local</c> mode with a throw-away data
 /// directory: real PostgreSQL and Redis processes, the migration worker and the API.
 /// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
@@ -38,6 +38,7 @@ public sealed class AppHostFixture : IAsyncLifetime
                 "AuthApp:Superuser:Email=root@example.com",
                 "AuthApp:Superuser:Username=rootadmin",
                 $"Parameters:superuser-password={TestSecrets.SuperuserPassword}",
+                .. ExtraArguments,
             ],
             (options, _) => options.DisableDashboard = true,
             cts.Token);
@@ -59,6 +60,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), api.ResourceId, _stopCapture.Token);
         Api = App.CreateHttpClient("api", "http");
     }
+
+    /// <summary>More AppHost configuration for a fixture that runs the app differently.</summary>
+    protected virtual string[] ExtraArguments => [];
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
@@ -103,6 +107,18 @@ public sealed class AppHostFixture : IAsyncLifetime
 public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
 {
     public const string Name = "AppHost";
+}
+
+/// <summary>The same app signing with rotating ES256 keys from PostgreSQL instead of the HS256 secret.</summary>
+public sealed class Es256AppHostFixture : AppHostFixture
+{
+    protected override string[] ExtraArguments => ["AuthApp:Jwt:SigningAlgorithm=ES256"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class Es256AppHostCollection : ICollectionFixture<Es256AppHostFixture>
+{
+    public const string Name = "AppHost ES256";
 }
 
 public static class TestSecrets

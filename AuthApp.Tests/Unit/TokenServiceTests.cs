@@ -2,6 +2,7 @@ using System.Text;
 using AuthApp.Api.Common;
 using AuthApp.Api.Data;
 using AuthApp.Api.Tokens;
+using AuthApp.Api.Tokens.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -23,7 +24,8 @@ public sealed class TokenServiceTests
 
     public TokenServiceTests()
     {
-        _tokens = new TokenService(Options.Create(new JwtOptions { SigningKey = Key }), _clock, new ApiTelemetry(new TestMeterFactory()));
+        var options = Options.Create(new JwtOptions { SigningKey = Key });
+        _tokens = new TokenService(options, new SharedSecretSigner(options), _clock, new ApiTelemetry(new TestMeterFactory()));
     }
 
     [Fact]
@@ -113,5 +115,33 @@ public sealed class TokenServiceTests
     {
         public DateTimeOffset Now { get; set; } = start;
         public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
+
+public sealed class KeyRotationScheduleTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(29, false)]
+    [InlineData(30, true)]
+    [InlineData(45, true)]
+    public void A_key_is_replaced_once_it_reaches_the_rotation_interval(int ageInDays, bool due) =>
+        Assert.Equal(due, KeyRotationSchedule.IsDue(Created, Created.AddDays(ageInDays), TimeSpan.FromDays(30)));
+
+    [Fact]
+    public void Private_keys_round_trip_through_the_protector_and_are_bound_to_their_kid()
+    {
+        var protector = new PrivateKeyProtector(Options.Create(new JwtOptions { SigningKey = "unit-test-signing-key-0123456789abcdef0123456789" }));
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var pkcs8 = ec.ExportPkcs8PrivateKey();
+
+        var sealedKey = protector.Protect("kid-1", pkcs8);
+        Assert.False(sealedKey.AsSpan().IndexOf(pkcs8.AsSpan(^32)) >= 0, "the private scalar is not stored in clear");
+        Assert.Equal(pkcs8, protector.Unprotect("kid-1", sealedKey));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect("kid-2", sealedKey));
+
+        var otherSecret = new PrivateKeyProtector(Options.Create(new JwtOptions { SigningKey = "another-deployment-secret-0123456789abcdef012345" }));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => otherSecret.Unprotect("kid-1", sealedKey));
     }
 }

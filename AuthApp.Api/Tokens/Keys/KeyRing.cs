@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using AuthApp.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthApp.Api.Tokens.Keys;
+
+/// <summary>
+/// ES256 keys from PostgreSQL, held in memory so that signing and validation never query the database.
+/// The newest unretired key signs; retired keys keep verifying until the longest-lived token they
+/// could have signed (a refresh token) has expired, then they leave the ring and the JWKS.
+/// </summary>
+public sealed class KeyRing(
+    IServiceScopeFactory scopes,
+    PrivateKeyProtector protector,
+    IOptions<JwtOptions> options,
+    TimeProvider time,
+    ILogger<KeyRing> logger) : ITokenSigner
+{
+    private sealed record Snapshot(
+        SigningCredentials Current, DateTimeOffset CurrentCreatedAt,
+        IReadOnlyDictionary<string, SecurityKey> Verification, IReadOnlyList<PublicJwk> Jwks);
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile Snapshot? _snapshot;
+
+    public string Algorithm => SecurityAlgorithms.EcdsaSha256;
+
+    private Snapshot Loaded => _snapshot ?? throw new InvalidOperationException("The signing keys have not been loaded yet.");
+
+    public SigningCredentials Current => Loaded.Current;
+    public DateTimeOffset CurrentCreatedAt => Loaded.CurrentCreatedAt;
+    public IReadOnlyList<PublicJwk> PublicKeys => Loaded.Jwks;
+
+    public IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid) =>
+        kid is not null && Loaded.Verification.TryGetValue(kid, out var key) ? [key] : [];
+
+    /// <summary>Re-reads the keys; makes the first one when there is none.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var verifiesUntil = time.GetUtcNow() - options.Value.RefreshTokenLifetime - options.Value.ClockSkew;
+        var keys = await db.SigningKeys.AsNoTracking()
+            .Where(k => k.RetiredAt == null || k.RetiredAt > verifiesUntil)
+            .OrderByDescending(k => k.CreatedAt)
+            .ToListAsync(ct);
+        var active = keys.FirstOrDefault(k => k.RetiredAt == null);
+        if (active is null)
+        {
+            await RotateAsync(ct);
+            return;
+        }
+
+        using var signing = ECDsa.Create();
+        signing.ImportPkcs8PrivateKey(protector.Unprotect(active.Kid, active.EncryptedPrivateKey), out _);
+        var privateKey = new ECDsaSecurityKey(ECDsa.Create(signing.ExportParameters(includePrivateParameters: true))) { KeyId = active.Kid };
+
+        var verification = new Dictionary<string, SecurityKey>(StringComparer.Ordinal);
+        var jwks = new List<PublicJwk>();
+        foreach (var key in keys)
+        {
+            var ec = ECDsa.Create();
+            ec.ImportSubjectPublicKeyInfo(key.PublicKey, out _);
+            verification[key.Kid] = new ECDsaSecurityKey(ec) { KeyId = key.Kid };
+            var parameters = ec.ExportParameters(includePrivateParameters: false);
+            jwks.Add(new PublicJwk("EC", "P-256", Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y),
+                key.Kid, "sig", SecurityAlgorithms.EcdsaSha256));
+        }
+
+        _snapshot = new Snapshot(new SigningCredentials(privateKey, SecurityAlgorithms.EcdsaSha256), active.CreatedAt, verification, jwks);
+    }
+
+    /// <summary>Makes a new signing key and retires the current one (which keeps verifying its tokens).</summary>
+    public async Task<SigningKey> RotateAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        SigningKey created;
+        try
+        {
+            using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var kid = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+            var now = time.GetUtcNow();
+            created = new SigningKey
+            {
+                Kid = kid,
+                Algorithm = SecurityAlgorithms.EcdsaSha256,
+                PublicKey = ec.ExportSubjectPublicKeyInfo(),
+                EncryptedPrivateKey = protector.Protect(kid, ec.ExportPkcs8PrivateKey()),
+                CreatedAt = now,
+            };
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.SigningKeys.Where(k => k.RetiredAt == null).ExecuteUpdateAsync(set => set.SetProperty(k => k.RetiredAt, now), ct);
+                db.SigningKeys.Add(created);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            });
+            logger.LogInformation("Signing key {Kid} created; earlier keys retired and verifying until their tokens expire", kid);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        await RefreshAsync(ct);
+        return created;
+    }
+}
+
+/// <summary>When the current key is old enough to be replaced.</summary>
+public static class KeyRotationSchedule
+{
+    public static bool IsDue(DateTimeOffset currentCreatedAt, DateTimeOffset now, TimeSpan interval) => now - currentCreatedAt >= interval;
+}
+
+/// <summary>Loads the key ring before the API serves, re-reads it regularly (rotations by other instances), and rotates on schedule.</summary>
+public sealed class KeyRingMaintenance(KeyRing ring, IOptions<JwtOptions> options, TimeProvider time, ILogger<KeyRingMaintenance> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ring.RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.KeyRefreshInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await ring.RefreshAsync(stoppingToken);
+                if (KeyRotationSchedule.IsDue(ring.CurrentCreatedAt, time.GetUtcNow(), options.Value.KeyRotationInterval))
+                {
+                    await ring.RotateAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Could not refresh the signing keys; the loaded ones stay in use: {Reason}", ex.Message);
+            }
+        }
+    }
+}
