@@ -66,7 +66,7 @@ public static class AuthEndpoints
         var outcome = await auth.LoginAsync(identifier!.Trim(), request.Password!, ct);
         if (outcome.RetryAfter is { } wait)
         {
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.SetRetryAfter(wait);
         }
         return outcome.Value is { } login ? TypedResults.Ok(login) : ToProblem(outcome);
     }

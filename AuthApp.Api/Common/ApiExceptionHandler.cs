@@ -34,7 +34,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
         }
         if (exception is PasswordHashingBusyException)
         {
-            httpContext.Response.Headers.RetryAfter = "1";
+            httpContext.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
         }
 
         httpContext.Response.StatusCode = status;

@@ -25,7 +25,7 @@ public static class AddressThrottle
 
     public static IResult TooManyRequests(HttpContext http, ThrottleDecision decision, string detail)
     {
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.SetRetryAfter(decision.RetryAfter);
         return ApiProblem.Create(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many requests", detail);
     }
 }

@@ -54,7 +54,17 @@ public sealed class KeyRing(
         }
 
         using var signing = ECDsa.Create();
-        signing.ImportPkcs8PrivateKey(protector.Unprotect(active.Kid, active.EncryptedPrivateKey), out _);
+        try
+        {
+            signing.ImportPkcs8PrivateKey(protector.Unprotect(active.Kid, active.EncryptedPrivateKey), out _);
+        }
+        catch (CryptographicException)
+        {
+            // The deployment secret changed: the key can still verify (its public half is in clear) but not sign.
+            logger.LogWarning("Signing key {Kid} cannot be decrypted with this deployment's Jwt:SigningKey (was it changed?); making a new key", active.Kid);
+            await RotateAsync(ct);
+            return;
+        }
         var privateKey = new ECDsaSecurityKey(ECDsa.Create(signing.ExportParameters(includePrivateParameters: true))) { KeyId = active.Kid };
 
         var verification = new Dictionary<string, SecurityKey>(StringComparer.Ordinal);
