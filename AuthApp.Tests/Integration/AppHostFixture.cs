@@ -43,7 +43,9 @@ public class AppHostFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.CreateResourceBuilder<ProjectResource>("api")
+        var api = builder.CreateResourceBuilder<ProjectResource>("api");
+        ConfigureApi(api);
+        api
             // One allowed browser origin, to show CORS opens for it and stays closed for others.
             .WithEnvironment("Cors__AllowedOrigins__0", AllowedOrigin)
             // Verbose logs from the code that handles tokens and passwords, so the log test has something to read.
@@ -55,14 +57,19 @@ public class AppHostFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
-        var api = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+        var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         // Console logs are kept per running instance (api-xxxx), not per resource name.
-        _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), api.ResourceId, _stopCapture.Token);
+        _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), running.ResourceId, _stopCapture.Token);
         Api = App.CreateHttpClient("api", "http");
     }
 
     /// <summary>More AppHost configuration for a fixture that runs the app differently.</summary>
     protected virtual string[] ExtraArguments => [];
+
+    /// <summary>API settings for a fixture that runs the API differently.</summary>
+    protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
+    {
+    }
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
@@ -109,10 +116,18 @@ public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
     public const string Name = "AppHost";
 }
 
-/// <summary>The same app signing with rotating ES256 keys from PostgreSQL instead of the HS256 secret.</summary>
+/// <summary>
+/// The same app signing with rotating ES256 keys from PostgreSQL instead of the HS256 secret, and with
+/// the optional refresh-reuse grace window on (5 s instead of the strict default).
+/// </summary>
 public sealed class Es256AppHostFixture : AppHostFixture
 {
+    public static readonly TimeSpan ReuseGraceWindow = TimeSpan.FromSeconds(5);
+
     protected override string[] ExtraArguments => ["AuthApp:Jwt:SigningAlgorithm=ES256"];
+
+    protected override void ConfigureApi(IResourceBuilder<ProjectResource> api) =>
+        api.WithEnvironment("Jwt__RefreshReuseGraceWindow", ReuseGraceWindow.ToString());
 }
 
 [CollectionDefinition(Name)]
