@@ -8,8 +8,12 @@ setup = function(thread)
   thread:set("token", tokens[index])
 end
 wrk.method = "POST"
+local n = 0
 request = function()
+  n = n + 1
   wrk.headers["X-Refresh-Token"] = token
+  -- many client addresses, so the per-address refresh limit does not shape the measurement
+  wrk.headers["X-Forwarded-For"] = string.format("203.0.%d.%d", math.floor(n / 250) % 250, n % 250 + 1)
   return wrk.format()
 end
 response = function(status, headers, body)

@@ -29,6 +29,7 @@ public static class AuthenticationSetup
         services.AddSingleton<RevocationStore>();
         services.AddScoped<SessionRevoker>();
         services.AddHostedService<ExpiredTokenCleanup>();
+        services.AddHostedService<RevocationWarmUp>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -24,6 +24,9 @@ public static class LocalDataDirectory
             ? Path.Combine("/var/tmp", "authapp", ShortHash(appHostDirectory))
             : Path.GetFullPath(configured);
         Directory.CreateDirectory(root, OpenToTraverse);
+        // A folder that already existed may be private (mktemp -d makes 0700): PostgreSQL, run as its own
+        // user when the AppHost is root, must be able to pass through it to its data directory.
+        File.SetUnixFileMode(root, File.GetUnixFileMode(root) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         return root;
     }
 

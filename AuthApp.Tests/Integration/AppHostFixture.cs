@@ -60,11 +60,13 @@ public class AppHostFixture : IAsyncLifetime
         var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         // Console logs are kept per running instance (api-xxxx), not per resource name.
         _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), running.ResourceId, _stopCapture.Token);
-        Api = App.CreateHttpClient("api", "http");
+        Api = CreateApiClient();
     }
 
     /// <summary>More AppHost configuration for a fixture that runs the app differently.</summary>
     protected virtual string[] ExtraArguments => [];
+
+    protected virtual HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
 
     /// <summary>API settings for a fixture that runs the API differently.</summary>
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
@@ -117,8 +119,9 @@ public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
 }
 
 /// <summary>
-/// The same app signing with rotating ES256 keys from PostgreSQL instead of the HS256 secret, and with
-/// the optional refresh-reuse grace window on (5 s instead of the strict default).
+/// The same app as production runs it: the API in the Production environment behind a TLS-terminating
+/// proxy (every request says X-Forwarded-Proto: https), signing with rotating ES256 keys from PostgreSQL
+/// instead of the HS256 secret, and with the optional refresh-reuse grace window on (5 s).
 /// </summary>
 public sealed class Es256AppHostFixture : AppHostFixture
 {
@@ -126,8 +129,29 @@ public sealed class Es256AppHostFixture : AppHostFixture
 
     protected override string[] ExtraArguments => ["AuthApp:Jwt:SigningAlgorithm=ES256"];
 
-    protected override void ConfigureApi(IResourceBuilder<ProjectResource> api) =>
-        api.WithEnvironment("Jwt__RefreshReuseGraceWindow", ReuseGraceWindow.ToString());
+    protected override void ConfigureApi(IResourceBuilder<ProjectResource> api) => api
+        .WithEnvironment("Jwt__RefreshReuseGraceWindow", ReuseGraceWindow.ToString())
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+        .WithEnvironment("ASPNETCORE_HTTPS_PORT", "443");
+
+    protected override HttpClient CreateApiClient() =>
+        new(new ForwardedHttpsHandler { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false } })
+        {
+            BaseAddress = App.GetEndpoint("api", "http"),
+        };
+
+    /// <summary>What a TLS-terminating proxy adds: the original request was HTTPS.</summary>
+    private sealed class ForwardedHttpsHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!request.Headers.Contains("X-Forwarded-Proto"))
+            {
+                request.Headers.Add("X-Forwarded-Proto", "https");
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -50,6 +50,22 @@ public sealed class ThrottlingTests(AppHostFixture fixture)
         await Api.LoginAsync(user.Email, user.Password);
     }
 
+    [Theory]
+    [InlineData("/api/v1/user/create", 100)]  // Development: 100 registrations per address per minute
+    [InlineData("/api/v1/user/refresh", 1000)] // Development: 1000 refreshes per address per minute
+    public async Task Register_and_refresh_are_limited_per_address(string route, int limit)
+    {
+        var address = $"2001:db8::{Random.Shared.Next(0x1000, 0xffff):x}";
+        for (var i = 0; i < limit; i++)
+        {
+            using var allowed = await Api.PostJsonAsync(route, new { }, forwardedFor: address);
+            Assert.Equal(HttpStatusCode.BadRequest, allowed.StatusCode); // invalid, but counted
+        }
+        using var limited = await Api.PostJsonAsync(route, new { }, forwardedFor: address);
+        await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+
     [Fact]
     public async Task Counters_live_in_redis_hashed_and_expiring()
     {

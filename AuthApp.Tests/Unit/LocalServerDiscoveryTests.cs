@@ -75,3 +75,55 @@ public sealed class LocalServerDiscoveryTests
         Assert.Equal("nobody", withoutPostgres?.Name);
     }
 }
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class LocalDataDirectoryTests
+{
+    [Fact]
+    public void An_existing_private_folder_is_made_traversable_for_the_postgres_user()
+    {
+        var folder = Directory.CreateTempSubdirectory("authapp-unit-").FullName; // 0700, like mktemp -d
+        try
+        {
+            Assert.Equal(0, (int)(File.GetUnixFileMode(folder) & UnixFileMode.OtherExecute));
+            var resolved = LocalDataDirectory.Resolve(folder, "/unused");
+            Assert.Equal(folder, resolved);
+            Assert.True(File.GetUnixFileMode(folder).HasFlag(UnixFileMode.OtherExecute));
+            Assert.False(File.GetUnixFileMode(folder).HasFlag(UnixFileMode.OtherRead)); // nothing more than passing through
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_default_folder_depends_on_the_apphost_folder_and_survives_runs()
+    {
+        var first = LocalDataDirectory.Resolve(null, "/some/checkout/AuthApp.AppHost");
+        var again = LocalDataDirectory.Resolve("", "/some/checkout/AuthApp.AppHost");
+        var other = LocalDataDirectory.Resolve(null, "/another/checkout/AuthApp.AppHost");
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.StartsWith("/var/tmp/authapp/", first);
+        Directory.Delete(first);
+        Directory.Delete(other);
+    }
+
+    [Fact]
+    public void Secrets_are_generated_once_and_kept_private()
+    {
+        var folder = Directory.CreateTempSubdirectory("authapp-unit-").FullName;
+        try
+        {
+            var secret = LocalDataDirectory.ReadOrCreateSecret(folder, "postgres");
+            Assert.Equal(48, secret.Length);
+            Assert.Equal(secret, LocalDataDirectory.ReadOrCreateSecret(folder, "postgres"));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "postgres.secret")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
