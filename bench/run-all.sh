@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d /tmp/authapp-bench-XXXX)
+chmod 755 "$data"
 dotnet build -c Release AuthApp.AppHost -v q -nologo >/dev/null
 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true AuthApp__Local__DataDirectory="$data" \
   dotnet run -c Release --no-build --project AuthApp.AppHost --launch-profile http >"$data/apphost.log" 2>&1 &
