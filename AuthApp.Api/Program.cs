@@ -36,13 +36,12 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.AddApiProblemDetails();
 builder.Services.AddApiDocument();
 builder.Services.AddApiCors(builder.Configuration);
-builder.Services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section);
-builder.Services.AddSingleton<RedisThrottle>();
 
 // Features.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ApiTelemetry>();
 builder.Services.AddPasswords();
+builder.Services.AddThrottling();
 builder.Services.AddJwtAuthentication(builder.Configuration);
 builder.Services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.Section);
 builder.Services.AddScoped<UserCache>();
