@@ -9,7 +9,8 @@ dotnet build -c Release AuthApp.AppHost -v q -nologo >/dev/null
 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true AuthApp__Local__DataDirectory="$data" \
   dotnet run -c Release --no-build --project AuthApp.AppHost --launch-profile http >"$data/apphost.log" 2>&1 &
 apphost=$!
-trap 'kill $apphost; wait $apphost 2>/dev/null; rm -rf "$data"' EXIT
+# `dotnet run` does not pass the signal on: stop its child (the AppHost, which stops DCP and the servers) too.
+trap 'pkill -TERM -P $apphost 2>/dev/null; kill $apphost 2>/dev/null; wait $apphost 2>/dev/null; rm -rf "$data"' EXIT
 until curl -sf localhost:5180/api/health >/dev/null; do sleep 1; done
 
 api_port=$(ss -ltnp | grep 'AuthApp.Api' | awk '{print $4}' | sed 's/.*://' | head -1)
@@ -30,7 +31,7 @@ if [ "${ME_ONLY:-}" = 1 ]; then
   for run in warm-up measured; do
     echo "-- GET /user/me ($run)"; wrk -t2 -c32 -d15s -s bench/me.lua $D/user/me | grep -E 'Requests/sec|Latency|Non-2xx'
   done
-  exit 0
+  exit 0 # the trap stops the app
 fi
 
 for target in 1000 1000000; do
@@ -49,7 +50,8 @@ done
 
 export ACCESS_TOKEN=$(login access_token)
 wrk -t1 -c64 -d20s -s bench/login.lua $D/user/login >"$data/flood.txt" 2>&1 &
+flood=$!
 sleep 3
 echo "-- GET /user/me during a 64-connection login flood"; wrk -t1 -c16 -d15s -s bench/me.lua $D/user/me | grep -E 'Requests/sec|Latency|Non-2xx'
-wait %1 || true
+wait $flood || true
 echo "-- the flood"; grep -E 'Requests/sec|Non-2xx|timeout' "$data/flood.txt"
