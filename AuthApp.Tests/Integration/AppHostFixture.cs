@@ -131,6 +131,7 @@ public sealed class Es256AppHostFixture : AppHostFixture
 
     protected override void ConfigureApi(IResourceBuilder<ProjectResource> api) => api
         .WithEnvironment("Jwt__RefreshReuseGraceWindow", ReuseGraceWindow.ToString())
+        .WithEnvironment("Jwt__KeyRefreshInterval", "00:00:02")
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
         .WithEnvironment("ASPNETCORE_HTTPS_PORT", "443");
 

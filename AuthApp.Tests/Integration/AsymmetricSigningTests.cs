@@ -133,6 +133,37 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_the_deployment_secret_cannot_open_is_replaced_and_its_tokens_still_verify()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var kid = new JsonWebToken(user.AccessToken).Kid;
+
+        // What a changed Jwt:SigningKey looks like to AES-GCM: the stored private key no longer opens.
+        await using (var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb")))
+        {
+            await connection.OpenAsync();
+            await using var corrupt = new NpgsqlCommand(
+                "UPDATE signing_keys SET encrypted_private_key = overlay(encrypted_private_key PLACING '\\xdeadbeef'::bytea FROM 20 FOR 4) WHERE kid = @kid",
+                connection);
+            corrupt.Parameters.AddWithValue("kid", kid);
+            Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());
+        }
+
+        // The ring re-reads keys every 2 s here; within a few reads it must have made a new key.
+        string? newKid = null;
+        for (var attempt = 0; attempt < 30 && (newKid is null || newKid == kid); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            newKid = new JsonWebToken((await Api.LoginAsync(user.Email, user.Password)).Access).Kid;
+        }
+        Assert.NotEqual(kid, newKid);
+
+        // The old key's public half still verifies the tokens it signed.
+        using var me = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    [Fact]
     public async Task Private_keys_are_encrypted_at_rest()
     {
         await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
