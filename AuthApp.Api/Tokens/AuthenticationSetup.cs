@@ -89,7 +89,8 @@ public static class AuthenticationSetup
         ?? throw new InvalidOperationException("The route requires authorization but no access token was validated.");
 
     public static DateTimeOffset GetAccessTokenExpiry(this HttpContext context) =>
-        context.Items[AccessTokenExpiry] as DateTimeOffset? ?? DateTimeOffset.UtcNow;
+        context.Items[AccessTokenExpiry] as DateTimeOffset?
+        ?? throw new InvalidOperationException("The route requires authorization but no access token was validated.");
 
     private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
     {

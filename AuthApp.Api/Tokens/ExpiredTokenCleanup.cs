@@ -1,5 +1,6 @@
 using AuthApp.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AuthApp.Api.Tokens;
 
@@ -7,15 +8,14 @@ namespace AuthApp.Api.Tokens;
 /// Deletes sessions (and with them their refresh tokens) a day after they ended, and refresh tokens
 /// a day after they expired. The day keeps recent rows for reuse detection and for support questions.
 /// </summary>
-public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, IConfiguration configuration, ILogger<ExpiredTokenCleanup> logger)
+public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, IOptions<JwtOptions> options, ILogger<ExpiredTokenCleanup> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue("Jwt:CleanupInterval", TimeSpan.FromHours(1));
-        using var timer = new PeriodicTimer(interval, time);
+        using var timer = new PeriodicTimer(options.Value.CleanupInterval, time);
         do
         {
             try

@@ -33,6 +33,9 @@ public sealed class JwtOptions
     /// <summary>ES256: how often each instance re-reads the keys, so a rotation made elsewhere reaches it.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often ended sessions and expired refresh tokens are deleted.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
     public const string HS256 = "HS256";
     public const string ES256 = "ES256";
     public bool UsesKeyRing => string.Equals(SigningAlgorithm, ES256, StringComparison.OrdinalIgnoreCase);
@@ -79,6 +82,10 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         if (options.UsesKeyRing && (options.KeyRotationInterval < TimeSpan.FromMinutes(1) || options.KeyRefreshInterval < TimeSpan.FromSeconds(1)))
         {
             failures.Add("Jwt:KeyRotationInterval must be at least a minute and Jwt:KeyRefreshInterval at least a second.");
+        }
+        if (options.CleanupInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Jwt:CleanupInterval must be at least a second.");
         }
         if (options.RefreshReuseGraceWindow < TimeSpan.Zero || options.RefreshReuseGraceWindow > TimeSpan.FromMinutes(1))
         {

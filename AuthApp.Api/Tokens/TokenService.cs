@@ -114,7 +114,7 @@ public sealed class TokenService
         ValidAudience = _options.Audience,
         // Keys come from configuration or the key ring by kid only: header jku/x5u/jwk never supply one.
         // A single shared key is set directly, which lets the handler skip key resolution per token.
-        IssuerSigningKey = _signer is SharedSecretSigner ? _signer.ResolveVerificationKeys(null).Single() : null,
+        IssuerSigningKey = (_signer as SharedSecretSigner)?.Key,
         IssuerSigningKeyResolver = _signer is SharedSecretSigner ? null : (_, _, kid, _) => _signer.ResolveVerificationKeys(kid),
         // Pinned: "none", HS512 with the same key, RS256 with the key as a public key — all refused.
         ValidAlgorithms = [_signer.Algorithm],

@@ -6,10 +6,11 @@ namespace AuthApp.Api.Tokens.Keys;
 /// <summary>HS256 with Jwt:SigningKey. A symmetric key is never published, so the JWKS is empty.</summary>
 public sealed class SharedSecretSigner(IOptions<JwtOptions> options) : ITokenSigner
 {
-    private readonly SymmetricSecurityKey _key = new(options.Value.SigningKeyBytes);
+    /// <summary>The one key that signs and verifies.</summary>
+    public SymmetricSecurityKey Key { get; } = new(options.Value.SigningKeyBytes);
 
     public string Algorithm => SecurityAlgorithms.HmacSha256;
-    public SigningCredentials Current => field ??= new SigningCredentials(_key, SecurityAlgorithms.HmacSha256);
-    public IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid) => [_key];
+    public SigningCredentials Current => field ??= new SigningCredentials(Key, SecurityAlgorithms.HmacSha256);
+    public IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid) => [Key];
     public IReadOnlyList<PublicJwk> PublicKeys => [];
 }
