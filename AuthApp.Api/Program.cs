@@ -1,13 +1,11 @@
 using AuthApp.Api.Admin;
 using AuthApp.Api.Auth;
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
 using AuthApp.Api.Health;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
-using AuthApp.Api.Tokens.Keys;
 using AuthApp.Api.Users;
+using AuthApp.Data;
 using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
 
@@ -16,38 +14,19 @@ var builder = WebApplication.CreateBuilder(args);
 // Platform: telemetry, health, service discovery; PostgreSQL (EF Core) and Redis through Aspire integrations.
 builder.AddServiceDefaults();
 builder.AddAuthDatabase();
-builder.AddRedisClient("cache");
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    kestrel.AddServerHeader = false;
-    kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-});
-
-// HTTP contract: snake_case JSON, problem details for every error, OpenAPI.
-builder.Services.ConfigureHttpJsonOptions(json =>
-{
-    json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-    json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
-    json.SerializerOptions.MaxDepth = 16;
-    json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-});
-// Bad bodies throw, so that ApiExceptionHandler answers them with a problem (not an empty 400).
-builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddApiProblemDetails();
-builder.Services.AddApiDocument();
-builder.Services.AddApiCors(builder.Configuration);
-
-// Features.
+builder.AddRedisClient(ResourceNames.Cache);
+builder.AddHttpContract();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ApiTelemetry>();
-builder.Services.AddPasswords();
-builder.Services.AddThrottling();
-builder.Services.AddJwtAuthentication(builder.Configuration);
-builder.Services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.Section);
-builder.Services.AddScoped<UserCache>();
-builder.Services.AddScoped<UserService>();
-builder.Services.AddScoped<AuthService>();
-builder.Services.AddScoped<AdminService>();
+
+// Features: each folder registers its own services and options (validated at start) and maps its own routes.
+builder.Services
+    .AddPasswords()
+    .AddThrottling()
+    .AddTokens(builder.Configuration)
+    .AddUsers()
+    .AddAuth()
+    .AddAdmin();
 
 // The client address (rate limits, logs) comes from X-Forwarded-For when the peer is a proxy on this host:
 // Aspire's endpoint proxy in development, a sidecar or same-host reverse proxy in production.
@@ -56,6 +35,7 @@ builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
 
 var app = builder.Build();
 
+// The HTTP pipeline, in order.
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseHttpsOutsideDevelopment();
@@ -66,18 +46,15 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapApiHealth();
-app.MapJwks();
 app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
 }
-
-app.MapGroup("/api/v1")
-    .MapAuthEndpoints()
-    .MapUserEndpoints()
-    .MapAdminEndpoints()
-    .MapSigningKeyEndpoints();
+app.MapApiHealth();
+app.MapAuth();
+app.MapUsers();
+app.MapAdmin();
+app.MapTokens();
 
 app.Run();

@@ -5,7 +5,7 @@ try
 {
     var builder = DistributedApplication.CreateBuilder(args);
 
-    // PostgreSQL (database "authdb") and Redis ("cache"): containers, local server programs or existing servers.
+    // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server programs or existing servers.
     var infrastructure = builder.AddAuthInfrastructure();
 
     // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key.

@@ -1,7 +1,6 @@
+using AuthApp.Data.Passwords;
 using System.Diagnostics;
-using AuthApp.Api.Data;
-using AuthApp.Api.Passwords;
-using AuthApp.Api.Users;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

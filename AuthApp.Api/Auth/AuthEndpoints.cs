@@ -1,7 +1,5 @@
-using AuthApp.Api.Common;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
-using AuthApp.Api.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,13 +16,13 @@ public static class AuthEndpoints
         user.MapPost("/login", LoginAsync)
             .WithName("Login")
             .WithSummary("Log in with e-mail (or username) and password; returns an access/refresh token pair.")
-            .RequireAddressThrottle(AddressThrottle.Login, o => o.LoginPerAddress)
+            .RequireAddressThrottle(AddressThrottleFilter.Login, o => o.LoginPerAddress)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         user.MapPost("/refresh", RefreshAsync)
             .WithName("Refresh")
             .WithSummary("Exchange a refresh token (X-Refresh-Token header or refresh_token in the body) for a new pair; the old one is spent.")
-            .RequireAddressThrottle(AddressThrottle.Refresh, o => o.RefreshPerAddress)
+            .RequireAddressThrottle(AddressThrottleFilter.Refresh, o => o.RefreshPerAddress)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -38,66 +36,29 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, AuthService auth, HttpContext http, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        var identifier = string.IsNullOrWhiteSpace(request.Email) ? request.Username : request.Email;
-        if (string.IsNullOrWhiteSpace(identifier))
-        {
-            errors.Add("email", UserRules.Required);
-        }
-        else if (identifier.Length > UserRules.EmailMaxLength)
-        {
-            errors.Add("email", $"Ensure this field has no more than {UserRules.EmailMaxLength} characters.");
-        }
-        if (string.IsNullOrEmpty(request.Password))
-        {
-            errors.Add("password", UserRules.Required);
-        }
-        else if (request.Password.Length > 1024)
-        {
-            errors.Add("password", "Ensure this field has no more than 1024 characters.");
-        }
-        if (errors.Any)
-        {
-            return ApiProblem.Validation(errors.ToDictionary());
-        }
-
-        var outcome = await auth.LoginAsync(identifier!.Trim(), request.Password!, ct);
-        if (outcome.RetryAfter is { } wait)
-        {
-            http.Response.SetRetryAfter(wait);
-        }
-        return outcome.Value is { } login ? TypedResults.Ok(login) : ToProblem(outcome);
-    }
+        LoginRequest request, LoginHandler login, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await login.LoginAsync(request, time.GetUtcNow(), ct)).ToResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<TokenPairResponse>, ProblemHttpResult>> RefreshAsync(
         [FromHeader(Name = RefreshTokenHeader)] string? headerToken,
         [FromBody] RefreshRequest? body,
-        AuthService auth,
-        CancellationToken ct)
-    {
-        var outcome = await auth.RefreshAsync(string.IsNullOrWhiteSpace(headerToken) ? body?.RefreshToken : headerToken, ct);
-        return outcome.Value is { } pair ? TypedResults.Ok(pair) : ToProblem(outcome);
-    }
+        RefreshHandler refresh,
+        TimeProvider time,
+        HttpContext http,
+        CancellationToken ct) =>
+        (await refresh.RefreshAsync(PresentedRefreshToken(headerToken, body), time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> LogoutAsync(
         [FromHeader(Name = RefreshTokenHeader)] string? headerToken,
         [FromBody] RefreshRequest? body,
+        LogoutHandler logout,
+        TimeProvider time,
         HttpContext http,
-        AuthService auth,
-        CancellationToken ct)
-    {
-        var outcome = await auth.LogoutAsync(http.GetAccessToken(), http.GetAccessTokenExpiry(),
-            string.IsNullOrWhiteSpace(headerToken) ? body?.RefreshToken : headerToken, ct);
-        return outcome.Value is { } message ? TypedResults.Ok(message) : ToProblem(outcome);
-    }
+        CancellationToken ct) =>
+        (await logout.LogoutAsync(http.GetAccessToken(), PresentedRefreshToken(headerToken, body), time.GetUtcNow(), ct))
+            .ToCodeResult(http, TypedResults.Ok);
 
-    private static ProblemHttpResult ToProblem<T>(AuthOutcome<T> outcome) =>
-        ApiProblem.Create(outcome.Status, outcome.Code!, outcome.Status switch
-        {
-            StatusCodes.Status401Unauthorized => "Unauthorized",
-            StatusCodes.Status429TooManyRequests => "Too many requests",
-            _ => "Bad request",
-        }, outcome.Detail);
+    /// <summary>The header wins; the body is the original's other way to send it.</summary>
+    private static string? PresentedRefreshToken(string? headerToken, RefreshRequest? body) =>
+        string.IsNullOrWhiteSpace(headerToken) ? body?.RefreshToken : headerToken;
 }

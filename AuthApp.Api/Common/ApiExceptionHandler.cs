@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AuthApp.Api.Passwords;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -23,18 +22,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
                 (400, ErrorCodes.MalformedJson, "Malformed JSON", DescribeJsonError(json)),
             BadHttpRequestException bad =>
                 (bad.StatusCode, ErrorCodes.InvalidRequest, "Bad request", "The request could not be read."),
-            PasswordHashingBusyException =>
-                (503, ErrorCodes.ServerBusy, "Service busy", "Too many password checks are in progress; retry shortly."),
             _ => (500, ErrorCodes.InternalError, "Internal server error", "An unexpected error occurred."),
         };
 
-        if (status >= 500 && exception is not PasswordHashingBusyException)
+        if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-        }
-        if (exception is PasswordHashingBusyException)
-        {
-            httpContext.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
         }
 
         httpContext.Response.StatusCode = status;

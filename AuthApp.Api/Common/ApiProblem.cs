@@ -8,25 +8,31 @@ namespace AuthApp.Api.Common;
 /// </summary>
 public static class ApiProblem
 {
-    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title,
-            extensions: new Dictionary<string, object?> { ["code"] = code });
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null,
+        IReadOnlyDictionary<string, string[]>? fields = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = code };
+        if (fields is not null)
+        {
+            extensions["errors"] = fields;
+        }
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+    }
 
-    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string detail = "The request has invalid fields.") =>
+    public static ValidationProblem Validation(IReadOnlyDictionary<string, string[]> errors, string detail = Error.InvalidFieldsDetail) =>
         TypedResults.ValidationProblem(errors, detail: detail, title: "One or more validation errors occurred.",
             extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
 
-    public static ValidationProblem Validation(string field, string message) =>
-        Validation(new Dictionary<string, string[]> { [field] = [message] });
-
-    public static ProblemHttpResult Unauthorized(string code, string detail) =>
-        Create(StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
-
-    public static ProblemHttpResult BadRequest(string code, string detail) =>
-        Create(StatusCodes.Status400BadRequest, code, "Bad request", detail);
-
-    public static ProblemHttpResult NotFound(string code, string detail) =>
-        Create(StatusCodes.Status404NotFound, code, "Not found", detail);
+    public static string TitleFor(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Unauthorized",
+        StatusCodes.Status403Forbidden => "Forbidden",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status409Conflict => "Conflict",
+        StatusCodes.Status429TooManyRequests => "Too many requests",
+        StatusCodes.Status503ServiceUnavailable => "Service busy",
+        _ => "Bad request",
+    };
 }
 
 /// <summary>The <c>code</c> values clients may rely on. Never renamed once published.</summary>
@@ -53,6 +59,5 @@ public static class ErrorCodes
     public const string RefreshTokenReused = "refresh_token_reused";
     public const string TokenUserMismatch = "token_user_mismatch";
     public const string UserNotFound = "user_not_found";
-    public const string InvalidCursor = "invalid_cursor";
     public const string KeyRotationUnavailable = "key_rotation_unavailable";
 }

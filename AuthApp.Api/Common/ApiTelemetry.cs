@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace AuthApp.Api.Common;
 
-/// <summary>AuthApp's own metrics and spans, exported through ServiceDefaults (meter and source "AuthApp").</summary>
+/// <summary>AuthApp's own metrics, exported through ServiceDefaults (meter "AuthApp").</summary>
 public sealed class ApiTelemetry : IDisposable
 {
     public const string Name = "AuthApp";
-    public static readonly ActivitySource ActivitySource = new(Name);
 
     private readonly Meter _meter;
 

@@ -1,26 +1,7 @@
 namespace AuthApp.Api.Common;
 
-public sealed class CorsSettings
-{
-    public const string Section = "Cors";
-
-    /// <summary>Browser origins allowed to call the API. Empty (the default) means no cross-origin browser access.</summary>
-    public string[] AllowedOrigins { get; set; } = [];
-}
-
 public static class SecurityHeaders
 {
-    /// <summary>CORS from configuration, closed by default.</summary>
-    public static IServiceCollection AddApiCors(this IServiceCollection services, IConfiguration configuration)
-    {
-        var origins = configuration.GetSection(CorsSettings.Section).Get<CorsSettings>()?.AllowedOrigins ?? [];
-        return services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-            .WithOrigins(origins)
-            .WithMethods("GET", "POST", "PUT")
-            .WithHeaders("Authorization", "Content-Type", "X-Refresh-Token")
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
-    }
-
     /// <summary>
     /// Headers for a JSON API that no browser should frame, sniff or cache: on every response.
     /// The interactive API reference (Development only) needs scripts, so it gets no CSP.
@@ -49,21 +30,4 @@ public static class SecurityHeaders
             });
             await next(context);
         });
-
-    /// <summary>
-    /// Outside Development: HSTS, and HTTP redirected to HTTPS — except the health probes, which
-    /// orchestrators send over plain HTTP inside the cluster.
-    /// </summary>
-    public static WebApplication UseHttpsOutsideDevelopment(this WebApplication app)
-    {
-        if (app.Environment.IsDevelopment())
-        {
-            return app;
-        }
-        app.UseHsts();
-        app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"),
-            branch => branch.UseHttpsRedirection());
-        return app;
-    }
 }

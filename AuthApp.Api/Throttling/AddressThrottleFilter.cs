@@ -1,9 +1,8 @@
-using AuthApp.Api.Common;
 using Microsoft.Extensions.Options;
 
 namespace AuthApp.Api.Throttling;
 
-public static class AddressThrottle
+public static class AddressThrottleFilter
 {
     public const string Login = "login-address";
     public const string Register = "register-address";

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using AuthApp.Api.Common;
 using StackExchange.Redis;
 
 namespace AuthApp.Api.Throttling;

@@ -5,6 +5,8 @@ public sealed class ThrottleRule
 {
     public int Limit { get; set; }
     public TimeSpan Window { get; set; }
+
+    public bool IsValid => Limit >= 1 && Window >= TimeSpan.FromSeconds(1) && Window <= TimeSpan.FromDays(1);
 }
 
 /// <summary>
@@ -20,4 +22,6 @@ public sealed class ThrottleOptions
     public ThrottleRule LoginPerAddress { get; set; } = new() { Limit = 20, Window = TimeSpan.FromMinutes(1) };
     public ThrottleRule RegisterPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(10) };
     public ThrottleRule RefreshPerAddress { get; set; } = new() { Limit = 120, Window = TimeSpan.FromMinutes(1) };
+
+    public IEnumerable<ThrottleRule> Rules => [LoginFailuresPerIdentifier, LoginPerAddress, RegisterPerAddress, RefreshPerAddress];
 }

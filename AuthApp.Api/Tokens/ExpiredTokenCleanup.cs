@@ -1,4 +1,4 @@
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

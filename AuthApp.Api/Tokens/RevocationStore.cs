@@ -1,5 +1,4 @@
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

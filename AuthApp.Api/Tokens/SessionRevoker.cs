@@ -1,20 +1,19 @@
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthApp.Api.Tokens;
 
 /// <summary>Ends sessions in PostgreSQL (the record) and then in the Redis blacklist (the fast path).</summary>
-public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations, TimeProvider time)
+public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations)
 {
-    public Task<int> RevokeSessionAsync(Guid sessionId, string reason, CancellationToken ct) =>
-        RevokeAsync(db.Sessions.Where(s => s.Id == sessionId), reason, ct);
+    public Task<int> RevokeSessionAsync(Guid sessionId, string reason, DateTimeOffset now, CancellationToken ct) =>
+        RevokeAsync(db.Sessions.Where(s => s.Id == sessionId), reason, now, ct);
 
-    public Task<int> RevokeAllForUserAsync(Guid userId, string reason, CancellationToken ct, Guid? exceptSessionId = null) =>
-        RevokeAsync(db.Sessions.Where(s => s.UserId == userId && s.Id != exceptSessionId), reason, ct);
+    public Task<int> RevokeAllForUserAsync(Guid userId, string reason, DateTimeOffset now, CancellationToken ct, Guid? exceptSessionId = null) =>
+        RevokeAsync(db.Sessions.Where(s => s.UserId == userId && s.Id != exceptSessionId), reason, now, ct);
 
-    private async Task<int> RevokeAsync(IQueryable<Session> sessions, string reason, CancellationToken ct)
+    private async Task<int> RevokeAsync(IQueryable<Session> sessions, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         var ids = await sessions.Where(s => s.RevokedAt == null && s.ExpiresAt > now).Select(s => s.Id).ToListAsync(ct);
         if (ids.Count == 0)
         {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using AuthApp.Api.Tokens.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,6 +14,9 @@ public sealed record IssuedTokens(
 
 /// <summary>What a token says about itself, once its signature, issuer, audience, type and lifetime are checked.</summary>
 public sealed record TokenIdentifiers(Guid Jti, Guid SessionId, Guid UserId);
+
+/// <summary>The request's validated access token: who and which session, and when it expires (for the blacklist's TTL).</summary>
+public sealed record AccessToken(TokenIdentifiers Ids, DateTimeOffset ExpiresAt);
 
 public enum TokenReadError
 {
@@ -56,9 +58,9 @@ public sealed class TokenService
     public TokenValidationParameters ValidationParameters { get; }
     public JwtOptions Options => _options;
 
-    public IssuedTokens IssuePair(User user, Guid sessionId, DateTimeOffset sessionExpiresAt)
+    /// <summary>A new pair at <paramref name="now"/>, the request's one reading of the clock (so expires_in agrees with exp).</summary>
+    public IssuedTokens IssuePair(User user, Guid sessionId, DateTimeOffset sessionExpiresAt, DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
         var accessJti = Guid.NewGuid();
         var refreshJti = Guid.NewGuid();
         var accessExpires = Min(now + _options.AccessTokenLifetime, sessionExpiresAt);
@@ -108,14 +110,17 @@ public sealed class TokenService
         return new TokenIdentifiers(jti, sid, sub);
     }
 
-    private TokenValidationParameters CreateValidationParameters() => new()
+    private TokenValidationParameters CreateValidationParameters()
+    {
+        var parameters = BaseValidationParameters();
+        _signer.ConfigureValidation(parameters);
+        return parameters;
+    }
+
+    private TokenValidationParameters BaseValidationParameters() => new()
     {
         ValidIssuer = _options.Issuer,
         ValidAudience = _options.Audience,
-        // Keys come from configuration or the key ring by kid only: header jku/x5u/jwk never supply one.
-        // A single shared key is set directly, which lets the handler skip key resolution per token.
-        IssuerSigningKey = (_signer as SharedSecretSigner)?.Key,
-        IssuerSigningKeyResolver = _signer is SharedSecretSigner ? null : (_, _, kid, _) => _signer.ResolveVerificationKeys(kid),
         // Pinned: "none", HS512 with the same key, RS256 with the key as a public key — all refused.
         ValidAlgorithms = [_signer.Algorithm],
         ValidateIssuer = true,

@@ -1,6 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -10,6 +10,8 @@ namespace AuthApp.Api.Users;
 public sealed class UserCacheOptions
 {
     public const string Section = "UserCache";
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(5);
 }
 

@@ -15,5 +15,3 @@ public sealed record UserProfile(Guid Id, string Username, string Email, DateTim
 public sealed record UpdateUserResponse(string Message, UserProfile User);
 
 public sealed record PublicUser(Guid Id, string Username, DateTimeOffset DateJoined);
-
-public sealed record Page<T>(IReadOnlyList<T> Results, string? Next);

@@ -1,4 +1,3 @@
-using AuthApp.Api.Common;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +13,7 @@ public static class UserEndpoints
         user.MapPost("/create", CreateAsync)
             .WithName("CreateUser")
             .WithSummary("Register a user. Passwords follow Django's validators; username and e-mail are unique without regard to case.")
-            .RequireAddressThrottle(AddressThrottle.Register, o => o.RegisterPerAddress)
+            .RequireAddressThrottle(AddressThrottleFilter.Register, o => o.RegisterPerAddress)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         user.MapPut("/update", UpdateAsync)
@@ -35,48 +34,19 @@ public static class UserEndpoints
         return api;
     }
 
-    private static async Task<Results<Created<CreatedUserResponse>, ValidationProblem>> CreateAsync(
-        CreateUserRequest request, UserService users, CancellationToken ct)
-    {
-        var outcome = await users.CreateAsync(request, ct);
-        return outcome.Value is { } created
-            ? TypedResults.Created((string?)null, created)
-            : ApiProblem.Validation(outcome.Errors!);
-    }
+    private static async Task<Results<Created<CreatedUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateUserRequest request, UserService users, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await users.CreateAsync(request, time.GetUtcNow(), ct)).ToResult(http, created => TypedResults.Created((string?)null, created));
 
     private static async Task<Results<Ok<UpdateUserResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        UpdateUserRequest request, HttpContext http, UserService users, CancellationToken ct)
-    {
-        var token = http.GetAccessToken();
-        var outcome = await users.UpdateAsync(token.UserId, token.SessionId, request, ct);
-        if (outcome.AccountGone)
-        {
-            return ApiProblem.Unauthorized(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
-        }
-        return outcome.Value is { } profile
-            ? TypedResults.Ok(new UpdateUserResponse("User updated successfully", profile))
-            : ApiProblem.Validation(outcome.Errors!);
-    }
+        UpdateUserRequest request, UserService users, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await users.UpdateAsync(http.GetAccessToken(), request, time.GetUtcNow(), ct))
+            .ToResult(http, profile => TypedResults.Ok(new UpdateUserResponse("User updated successfully", profile)));
 
-    private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MeAsync(HttpContext http, UserCache cache, CancellationToken ct)
-    {
-        var profile = await cache.GetAsync(http.GetAccessToken().UserId, ct);
-        return profile is { IsActive: true }
-            ? TypedResults.Ok(profile)
-            : ApiProblem.Unauthorized(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
-    }
+    private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MeAsync(UserService users, HttpContext http, CancellationToken ct) =>
+        (await users.GetProfileAsync(http.GetAccessToken().Ids.UserId, ct)).ToCodeResult(http, TypedResults.Ok);
 
-    private static async Task<Results<Ok<Page<PublicUser>>, ValidationProblem>> ListAsync(
-        string? cursor, string? limit, HttpRequest request, UserService users, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        var (after, pageSize) = UserPaging.ReadQuery(cursor, limit, errors);
-        if (errors.Any)
-        {
-            return ApiProblem.Validation(errors.ToDictionary());
-        }
-
-        var page = await users.ListAsync(after, pageSize, ct);
-        return TypedResults.Ok(page with { Next = page.Next is null ? null : PageLimit.NextUrl(request, page.Next, pageSize) });
-    }
+    private static async Task<Results<Ok<Page<PublicUser>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string? cursor, string? limit, UserService users, HttpContext http, CancellationToken ct) =>
+        (await users.ListAsync(cursor, limit, ct)).ToResult(http, page => TypedResults.Ok(page.WithNextUrl(http.Request)));
 }

@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthApp.Api.Users;
@@ -9,7 +8,7 @@ namespace AuthApp.Api.Users;
 public static class UserPaging
 {
     /// <summary>Reads <c>cursor</c> and <c>limit</c>; problems go into <paramref name="errors"/>.</summary>
-    public static (KeysetCursor? After, int Limit) ReadQuery(string? cursor, string? limit, FieldErrors errors)
+    public static PageQuery ReadQuery(string? cursor, string? limit, FieldErrors errors)
     {
         if (!PageLimit.TryParse(limit, out var pageSize))
         {
@@ -19,14 +18,15 @@ public static class UserPaging
         {
             errors.Add("cursor", "Invalid cursor.");
         }
-        return (after, pageSize);
+        return new PageQuery(after, pageSize);
     }
 
     public static async Task<Page<TRow>> PageAsync<TRow>(
-        IQueryable<User> users, KeysetCursor? after, int limit, Expression<Func<User, TRow>> project,
+        IQueryable<User> users, PageQuery page, Expression<Func<User, TRow>> project,
         Func<TRow, KeysetCursor> positionOf, CancellationToken ct)
     {
-        if (after is { } cursor)
+        var limit = page.Limit;
+        if (page.After is { } cursor)
         {
             users = users.Where(u => EF.Functions.GreaterThan(
                 ValueTuple.Create(u.DateJoined, u.Id), ValueTuple.Create(cursor.DateJoined, cursor.Id)));
@@ -34,6 +34,6 @@ public static class UserPaging
         // One row more than asked tells whether there is a next page without a COUNT.
         var rows = await users.OrderBy(u => u.DateJoined).ThenBy(u => u.Id).Take(limit + 1).Select(project).ToListAsync(ct);
         var next = rows.Count > limit ? positionOf(rows[limit - 1]).Encode() : null;
-        return new Page<TRow>(rows.Take(limit).ToList(), next);
+        return new Page<TRow>(rows.Take(limit).ToList(), next) { Limit = limit };
     }
 }

@@ -1,3 +1,4 @@
+using AuthApp.Data;
 using System.Net.Mail;
 
 namespace AuthApp.Api.Users;

@@ -1,30 +1,25 @@
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Tokens;
+using AuthApp.Data;
+using AuthApp.Data.Passwords;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace AuthApp.Api.Users;
 
-/// <summary>Either the value, or field errors (400), or "the account behind the token is gone" (401).</summary>
-public sealed record UserOutcome<T>(T? Value, Dictionary<string, string[]>? Errors = null, bool AccountGone = false)
-{
-    public static UserOutcome<T> Invalid(Dictionary<string, string[]> errors) => new(default, errors);
-    public static readonly UserOutcome<T> Gone = new(default, null, AccountGone: true);
-}
-
-/// <summary>Registration and self-service profile changes.</summary>
+/// <summary>Registration, the caller's own profile and its changes, and the public list.</summary>
 public sealed class UserService(
     AuthDbContext db,
     PasswordHasher hasher,
     PasswordHashingGate hashing,
     PasswordValidator passwordValidator,
     SessionRevoker sessions,
-    UserCache cache,
-    TimeProvider time)
+    UserCache cache)
 {
-    public async Task<UserOutcome<CreatedUserResponse>> CreateAsync(CreateUserRequest request, CancellationToken ct)
+    /// <summary>A token whose account was deleted or deactivated since it was issued.</summary>
+    private static readonly Error AccountGone = new(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
+
+    public async Task<Outcome<CreatedUserResponse>> CreateAsync(CreateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Add("username", UserRules.ValidateUsername(request.Username));
@@ -39,7 +34,7 @@ public sealed class UserService(
         }
         if (errors.Any)
         {
-            return UserOutcome<CreatedUserResponse>.Invalid(errors.ToDictionary());
+            return Error.Validation(errors);
         }
 
         var username = request.Username!.Trim();
@@ -55,37 +50,46 @@ public sealed class UserService(
         }
         if (errors.Any)
         {
-            return UserOutcome<CreatedUserResponse>.Invalid(errors.ToDictionary());
+            return Error.Validation(errors);
         }
 
         var password = request.Password!;
-        var now = time.GetUtcNow().TruncateToMicroseconds();
+        var hash = await hashing.RunAsync(() => hasher.Hash(password), ct);
+        if (hash.Error is { } busy)
+        {
+            return busy;
+        }
+        var joined = now.TruncateToMicroseconds();
         var user = new User
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Guid.CreateVersion7(joined),
             Username = username,
             NormalizedUsername = normalizedUsername,
             Email = UserNormalization.EmailForDisplay(request.Email!),
             NormalizedEmail = normalizedEmail,
-            PasswordHash = await hashing.RunAsync(() => hasher.Hash(password), ct),
+            PasswordHash = hash.Value!,
             IsActive = true,
-            DateJoined = now,
-            UpdatedAt = now,
+            DateJoined = joined,
+            UpdatedAt = joined,
         };
         db.Users.Add(user);
         if (await TrySaveAsync(errors, ct) is false)
         {
-            return UserOutcome<CreatedUserResponse>.Invalid(errors.ToDictionary());
+            return Error.Validation(errors);
         }
-        return new(new CreatedUserResponse(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive));
+        return new CreatedUserResponse(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive);
     }
 
-    public async Task<UserOutcome<UserProfile>> UpdateAsync(Guid userId, Guid currentSessionId, UpdateUserRequest request, CancellationToken ct)
+    /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
+    public async Task<Outcome<UserProfile>> GetProfileAsync(Guid userId, CancellationToken ct) =>
+        await cache.GetAsync(userId, ct) is { IsActive: true } profile ? profile : AccountGone;
+
+    public async Task<Outcome<UserProfile>> UpdateAsync(AccessToken caller, UpdateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId && u.IsActive, ct);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == caller.Ids.UserId && u.IsActive, ct);
         if (user is null)
         {
-            return UserOutcome<UserProfile>.Gone;
+            return AccountGone;
         }
 
         var errors = new FieldErrors();
@@ -139,7 +143,7 @@ public sealed class UserService(
         }
         if (errors.Any)
         {
-            return UserOutcome<UserProfile>.Invalid(errors.ToDictionary());
+            return Error.Validation(errors);
         }
 
         if (changesPassword)
@@ -147,12 +151,21 @@ public sealed class UserService(
             // Checked last: it is the costly step, and a wrong current password must not reveal other errors' absence.
             var current = request.CurrentPassword!;
             var verified = await hashing.RunAsync(() => hasher.Verify(user.PasswordHash, current), ct);
-            if (verified == PasswordVerification.Failed)
+            if (verified.Error is { } busy)
             {
-                return UserOutcome<UserProfile>.Invalid(new() { ["current_password"] = ["Current password is incorrect."] });
+                return busy;
+            }
+            if (verified.Value == PasswordVerification.Failed)
+            {
+                return Error.Validation("current_password", "Current password is incorrect.");
             }
             var newPassword = request.Password!;
-            user.PasswordHash = await hashing.RunAsync(() => hasher.Hash(newPassword), ct);
+            var hash = await hashing.RunAsync(() => hasher.Hash(newPassword), ct);
+            if (hash.Error is { } stillBusy)
+            {
+                return stillBusy;
+            }
+            user.PasswordHash = hash.Value!;
         }
         if (request.Username is not null)
         {
@@ -164,23 +177,31 @@ public sealed class UserService(
             user.Email = UserNormalization.EmailForDisplay(request.Email);
             user.NormalizedEmail = newNormalizedEmail!;
         }
-        user.UpdatedAt = time.GetUtcNow();
+        user.UpdatedAt = now;
 
         if (await TrySaveAsync(errors, ct) is false)
         {
-            return UserOutcome<UserProfile>.Invalid(errors.ToDictionary());
+            return Error.Validation(errors);
         }
         await cache.InvalidateAsync(user.Id);
         if (changesPassword)
         {
-            await sessions.RevokeAllForUserAsync(user.Id, SessionRevocationReasons.PasswordChange, ct, exceptSessionId: currentSessionId);
+            await sessions.RevokeAllForUserAsync(user.Id, SessionRevocationReasons.PasswordChange, now, ct, exceptSessionId: caller.Ids.SessionId);
         }
-        return new(new UserProfile(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff));
+        return new UserProfile(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff);
     }
 
-    public Task<Page<PublicUser>> ListAsync(KeysetCursor? after, int limit, CancellationToken ct) =>
-        UserPaging.PageAsync(db.Users.AsNoTracking().Where(u => u.IsActive), after, limit,
+    public async Task<Outcome<Page<PublicUser>>> ListAsync(string? cursor, string? limit, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var page = UserPaging.ReadQuery(cursor, limit, errors);
+        if (errors.Any)
+        {
+            return Error.Validation(errors);
+        }
+        return await UserPaging.PageAsync(db.Users.AsNoTracking().Where(u => u.IsActive), page,
             u => new PublicUser(u.Id, u.Username, u.DateJoined), row => new KeysetCursor(row.DateJoined, row.Id), ct);
+    }
 
     /// <summary>The unique indexes are the last word: a concurrent registration that won the race turns into a field error.</summary>
     private async Task<bool> TrySaveAsync(FieldErrors errors, CancellationToken ct)

@@ -1,19 +1,16 @@
 using Aspire.Hosting.ApplicationModel;
+using AuthApp.Data;
 using Microsoft.Extensions.Configuration;
 
 namespace AuthApp.AppHost.Infrastructure;
 
 /// <summary>The two things every service needs, whichever mode provides them.</summary>
 public sealed record AuthInfrastructure(
-    InfrastructureChoice Choice,
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString> Cache);
 
 public static class AuthInfrastructureExtensions
 {
-    public const string DatabaseName = "authdb";
-    public const string CacheName = "cache";
-
     /// <summary>Adds PostgreSQL (database <c>authdb</c>) and Redis (<c>cache</c>) the way <c>AuthApp:Infrastructure</c> says.</summary>
     public static AuthInfrastructure AddAuthInfrastructure(this IDistributedApplicationBuilder builder)
     {
@@ -27,23 +24,23 @@ public static class AuthInfrastructureExtensions
 
         return choice.Mode switch
         {
-            InfrastructureMode.Containers => AddContainers(builder, choice),
+            InfrastructureMode.Containers => AddContainers(builder),
             InfrastructureMode.Local => AddLocal(builder, choice),
-            InfrastructureMode.External => new(choice,
-                builder.AddConnectionString(DatabaseName),
-                builder.AddConnectionString(CacheName)),
+            InfrastructureMode.External => new(
+                builder.AddConnectionString(ResourceNames.Database),
+                builder.AddConnectionString(ResourceNames.Cache)),
             _ => throw new InfrastructureException($"Unhandled infrastructure mode {choice.Mode}."),
         };
     }
 
-    private static AuthInfrastructure AddContainers(IDistributedApplicationBuilder builder, InfrastructureChoice choice)
+    private static AuthInfrastructure AddContainers(IDistributedApplicationBuilder builder)
     {
         var postgres = builder.AddPostgres("postgres");
         if (builder.ExecutionContext.IsRunMode)
         {
             postgres.WithDataVolume();
         }
-        return new(choice, postgres.AddDatabase(DatabaseName), builder.AddRedis(CacheName));
+        return new(postgres.AddDatabase(ResourceNames.Database), builder.AddRedis(ResourceNames.Cache));
     }
 
     private static AuthInfrastructure AddLocal(IDistributedApplicationBuilder builder, InfrastructureChoice choice)
@@ -55,8 +52,8 @@ public static class AuthInfrastructureExtensions
         var programs = choice.LocalPrograms!;
         var dataRoot = LocalDataDirectory.Resolve(builder.Configuration[LocalDataDirectory.SettingName], builder.AppHostDirectory);
         Console.WriteLine($"AuthApp local data: {dataRoot}");
-        var database = builder.AddLocalPostgres("postgres", programs, dataRoot).AddDatabase(DatabaseName);
-        var cache = builder.AddLocalRedis(CacheName, programs, dataRoot);
-        return new(choice, database, cache);
+        var database = builder.AddLocalPostgres("postgres", programs, dataRoot).AddDatabase(ResourceNames.Database);
+        var cache = builder.AddLocalRedis(ResourceNames.Cache, programs, dataRoot);
+        return new(database, cache);
     }
 }

@@ -1,3 +1,5 @@
+using AuthApp.Data;
+
 namespace AuthApp.AppHost.Infrastructure;
 
 /// <summary>Where PostgreSQL and Redis come from (SPEC §2).</summary>
@@ -74,7 +76,7 @@ public static class InfrastructureModeResolver
                 return new(InfrastructureMode.Local, $"{SettingName}=local", programs);
 
             case InfrastructureMode.External:
-                var missing = new[] { "authdb", "cache" }.Where(n => string.IsNullOrWhiteSpace(connectionString(n))).ToList();
+                var missing = new[] { ResourceNames.Database, ResourceNames.Cache }.Where(n => string.IsNullOrWhiteSpace(connectionString(n))).ToList();
                 if (missing.Count > 0)
                 {
                     throw new InfrastructureException(

@@ -30,13 +30,6 @@ public static class LocalDataDirectory
         return root;
     }
 
-    public static string CreateSubdirectory(string root, string name)
-    {
-        var path = Path.Combine(root, name);
-        Directory.CreateDirectory(path, OpenToTraverse);
-        return path;
-    }
-
     /// <summary>A password kept beside the data it protects, so that a kept data folder and its password never drift apart.</summary>
     public static string ReadOrCreateSecret(string root, string name)
     {

@@ -59,9 +59,6 @@ public static class LocalRedisExtensions
         await File.WriteAllTextAsync(redis.ConfigFile, config, ct);
         File.SetUnixFileMode(redis.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
-
-    public static IResourceBuilder<LocalRedisResource> WithPingHealthCheck(this IResourceBuilder<LocalRedisResource> builder) =>
-        builder.WithHealthCheck($"{builder.Resource.Name}_check");
 }
 
 /// <summary>Healthy when Redis answers PING. One multiplexer is kept and reconnects by itself after a restart.</summary>

@@ -1,10 +1,9 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class AdminTests(AppHostFixture fixture)
+public sealed class AdminTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     private async Task<string> StaffTokenAsync() =>
         (await Api.LoginAsync("root@example.com", TestSecrets.SuperuserPassword)).Access;
 

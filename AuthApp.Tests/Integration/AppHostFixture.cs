@@ -14,7 +14,7 @@ public class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"authapp-tests-{Guid.NewGuid():N}");
+    private readonly string _dataDirectory = LocalAppHost.NewDataDirectory("tests");
 
     public const string AllowedOrigin = "https://app.example.com";
 
@@ -57,6 +57,10 @@ public class AppHostFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
+        // The API starts only after the migration worker has finished; it must have finished well.
+        var migrated = await App.ResourceNotifications.WaitForResourceAsync("migrations",
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
+        Assert.Equal(0, migrated.Snapshot.ExitCode);
         var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         // Console logs are kept per running instance (api-xxxx), not per resource name.
         _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), running.ResourceId, _stopCapture.Token);
@@ -96,23 +100,13 @@ public class AppHostFixture : IAsyncLifetime
     {
         await _stopCapture.CancelAsync();
         Api?.Dispose();
-        if (App is not null)
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A server still flushing may hold a file for a moment; the folder is under the temp directory.
-        }
+        await LocalAppHost.StopAsync(App, _dataDirectory);
     }
 }
 
-[CollectionDefinition(Name)]
+// The distributed apps run one after another (after the unit and in-process tests): two AppHosts at
+// once would share two cores with their PostgreSQL, Redis and API processes.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
 {
     public const string Name = "AppHost";
@@ -121,16 +115,13 @@ public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
 /// <summary>
 /// The same app as production runs it: the API in the Production environment behind a TLS-terminating
 /// proxy (every request says X-Forwarded-Proto: https), signing with rotating ES256 keys from PostgreSQL
-/// instead of the HS256 secret, and with the optional refresh-reuse grace window on (5 s).
+/// instead of the HS256 secret.
 /// </summary>
 public sealed class Es256AppHostFixture : AppHostFixture
 {
-    public static readonly TimeSpan ReuseGraceWindow = TimeSpan.FromSeconds(5);
-
     protected override string[] ExtraArguments => ["AuthApp:Jwt:SigningAlgorithm=ES256"];
 
     protected override void ConfigureApi(IResourceBuilder<ProjectResource> api) => api
-        .WithEnvironment("Jwt__RefreshReuseGraceWindow", ReuseGraceWindow.ToString())
         .WithEnvironment("Jwt__KeyRefreshInterval", "00:00:02")
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
         .WithEnvironment("ASPNETCORE_HTTPS_PORT", "443");
@@ -155,14 +146,9 @@ public sealed class Es256AppHostFixture : AppHostFixture
     }
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class Es256AppHostCollection : ICollectionFixture<Es256AppHostFixture>
 {
     public const string Name = "AppHost ES256";
 }
 
-public static class TestSecrets
-{
-    public const string SigningKey = "test-signing-key-0123456789abcdef0123456789abcdef0123456789abcdef";
-    public const string SuperuserPassword = "Seeded-Superuser-Pass-91";
-}

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -6,10 +7,8 @@ using Npgsql;
 namespace AuthApp.Tests.Integration;
 
 [Collection(Es256AppHostCollection.Name)]
-public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture)
+public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<Es256AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     private async Task<string> StaffTokenAsync() => (await Api.LoginAsync("root@example.com", TestSecrets.SuperuserPassword)).Access;
 
     private async Task<JsonWebKeySet> JwksAsync()
@@ -139,7 +138,7 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture)
         var kid = new JsonWebToken(user.AccessToken).Kid;
 
         // What a changed Jwt:SigningKey looks like to AES-GCM: the stored private key no longer opens.
-        await using (var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb")))
+        await using (var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb")))
         {
             await connection.OpenAsync();
             await using var corrupt = new NpgsqlCommand(
@@ -166,7 +165,7 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture)
     [Fact]
     public async Task Private_keys_are_encrypted_at_rest()
     {
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT kid, public_key, encrypted_private_key FROM signing_keys", connection);
         await using var reader = await command.ExecuteReaderAsync();

@@ -1,10 +1,9 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class BadInputTests(AppHostFixture fixture)
+public sealed class BadInputTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     public static TheoryData<string> JsonRoutes => ["/api/v1/user/create", "/api/v1/user/login", "/api/v1/user/refresh"];
 
     [Theory]

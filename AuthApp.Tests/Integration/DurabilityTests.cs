@@ -1,13 +1,12 @@
+using Xunit.Abstractions;
 using StackExchange.Redis;
 
 namespace AuthApp.Tests.Integration;
 
 /// <summary>PostgreSQL is the source of truth: losing Redis data never makes a revoked or spent token valid again.</summary>
 [Collection(AppHostCollection.Name)]
-public sealed class DurabilityTests(AppHostFixture fixture)
+public sealed class DurabilityTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     [Fact]
     public async Task Every_app_key_in_redis_is_namespaced_and_expires()
     {
@@ -58,5 +57,5 @@ public sealed class DurabilityTests(AppHostFixture fixture)
     }
 
     private async Task<ConnectionMultiplexer> ConnectAsync() =>
-        await ConnectionMultiplexer.ConnectAsync($"{await fixture.GetConnectionStringAsync("cache")},allowAdmin=true");
+        await ConnectionMultiplexer.ConnectAsync($"{await Fixture.GetConnectionStringAsync("cache")},allowAdmin=true");
 }

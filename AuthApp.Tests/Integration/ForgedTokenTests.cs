@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -7,9 +8,8 @@ namespace AuthApp.Tests.Integration;
 
 /// <summary>Every class of forged or misused access token gets a 401 problem that tells an attacker nothing useful.</summary>
 [Collection(AppHostCollection.Name)]
-public sealed class ForgedTokenTests(AppHostFixture fixture)
+public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
     private async Task<(TestUser User, Dictionary<string, object> Claims)> ValidClaimsAsync()

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,36 +8,14 @@ namespace AuthApp.Tests.Integration;
 
 /// <summary>The AppHost brings up every resource, migrates the database and serves the health routes.</summary>
 [Collection(AppHostCollection.Name)]
-public sealed class FoundationTests(AppHostFixture fixture)
+public sealed class FoundationTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
-
-    [Theory]
-    [InlineData("postgres")]
-    [InlineData("authdb")]
-    [InlineData("cache")]
-    [InlineData("api")]
-    public async Task Resource_becomes_healthy(string resource)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        var resourceEvent = await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
-        Assert.Equal(KnownResourceStates.Running, resourceEvent.Snapshot.State?.Text);
-    }
-
-    [Fact]
-    public async Task Migration_worker_finishes_with_exit_code_zero()
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        var finished = await fixture.App.ResourceNotifications.WaitForResourceAsync(
-            "migrations", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
-        Assert.Equal(KnownResourceStates.Finished, finished.Snapshot.State?.Text);
-        Assert.Equal(0, finished.Snapshot.ExitCode);
-    }
 
     [Fact]
     public async Task Migrations_create_the_schema()
     {
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name", connection);
@@ -57,7 +36,7 @@ public sealed class FoundationTests(AppHostFixture fixture)
     [Fact]
     public async Task Migration_worker_seeds_the_configured_superuser()
     {
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT is_staff, is_superuser, is_active, password_hash FROM users WHERE normalized_email = 'root@example.com'", connection);
@@ -75,15 +54,15 @@ public sealed class FoundationTests(AppHostFixture fixture)
     [InlineData("/api/health")]
     public async Task Health_routes_answer_200(string path)
     {
-        using var response = await fixture.Api.GetAsync(path);
+        using var response = await Fixture.Api.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task Stopping_redis_makes_health_unhealthy_and_starting_it_again_recovers()
     {
-        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
-        var notifications = fixture.App.ResourceNotifications;
+        var commands = Fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var notifications = Fixture.App.ResourceNotifications;
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
         var stopped = await commands.ExecuteCommandAsync("cache", KnownResourceCommands.StopCommand, cts.Token);
@@ -93,7 +72,7 @@ public sealed class FoundationTests(AppHostFixture fixture)
             await notifications.WaitForResourceAsync("cache", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await PollStatusAsync("/health", HttpStatusCode.ServiceUnavailable, cts.Token));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await PollStatusAsync("/api/health", HttpStatusCode.ServiceUnavailable, cts.Token));
-            var body = await fixture.Api.GetStringAsync("/api/health", cts.Token).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "");
+            var body = await Fixture.Api.GetStringAsync("/api/health", cts.Token).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "");
             Assert.DoesNotContain("redis", body, StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -113,7 +92,7 @@ public sealed class FoundationTests(AppHostFixture fixture)
         HttpStatusCode last;
         do
         {
-            using var response = await fixture.Api.GetAsync(path, ct);
+            using var response = await Fixture.Api.GetAsync(path, ct);
             last = response.StatusCode;
             if (last == wanted)
             {

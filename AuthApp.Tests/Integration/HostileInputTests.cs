@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Net.Sockets;
 using System.Text;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace AuthApp.Tests.Integration;
 /// The generator is seeded, so a failure names a request that can be replayed.
 /// </summary>
 [Collection(AppHostCollection.Name)]
-public sealed class HostileInputTests(AppHostFixture fixture)
+public sealed class HostileInputTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
     private static readonly (HttpMethod Method, string Path)[] Routes =
     [
@@ -39,7 +40,7 @@ public sealed class HostileInputTests(AppHostFixture fixture)
         var usersBefore = await CountUsersAsync();
         var random = new Random(20261125);
         var failures = new List<string>();
-        var staff = (await fixture.Api.LoginAsync("root@example.com", TestSecrets.SuperuserPassword)).Access;
+        var staff = (await Fixture.Api.LoginAsync("root@example.com", TestSecrets.SuperuserPassword)).Access;
 
         for (var i = 0; i < 2500; i++)
         {
@@ -65,7 +66,7 @@ public sealed class HostileInputTests(AppHostFixture fixture)
             }
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", $"192.0.2.{random.Next(1, 255)}");
 
-            using var response = await fixture.Api.SendAsync(request);
+            using var response = await Fixture.Api.SendAsync(request);
             if ((int)response.StatusCode >= 500)
             {
                 failures.Add($"#{i} {method} {path} {body?[..Math.Min(body.Length, 200)]} -> {(int)response.StatusCode}");
@@ -101,7 +102,7 @@ public sealed class HostileInputTests(AppHostFixture fixture)
 
     private async Task<int> SendRawAsync(byte[] request)
     {
-        var endpoint = fixture.Api.BaseAddress!;
+        var endpoint = Fixture.Api.BaseAddress!;
         using var client = new TcpClient();
         await client.ConnectAsync(endpoint.Host, endpoint.Port);
         await using var stream = client.GetStream();
@@ -133,7 +134,7 @@ public sealed class HostileInputTests(AppHostFixture fixture)
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;

@@ -1,12 +1,11 @@
+using Xunit.Abstractions;
 using Npgsql;
 
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class LoginTests(AppHostFixture fixture)
+public sealed class LoginTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     [Fact]
     public async Task Login_by_email_returns_the_djangos_service_shape()
     {
@@ -38,7 +37,7 @@ public sealed class LoginTests(AppHostFixture fixture)
     {
         var user = await Api.RegisterAndLoginAsync();
         var inactive = await Api.RegisterAndLoginAsync();
-        await using (var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb")))
+        await using (var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb")))
         {
             await connection.OpenAsync();
             await using var deactivate = new NpgsqlCommand("UPDATE users SET is_active = false WHERE id = @id", connection);
@@ -101,7 +100,7 @@ public sealed class LoginTests(AppHostFixture fixture)
         // Python: base64(hashlib.pbkdf2_hmac('sha256', b'correct horse battery staple', b'seasalt123', 1000))
         const string djangoHash = "pbkdf2_sha256$1000$seasalt123$mi/mouJNitkW01F5F1gueFuRlWbcQkpDEMxeAA/Xa9k=";
         var id = Guid.NewGuid();
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO users (id, username, normalized_username, email, normalized_email, password_hash, is_active, is_staff, is_superuser, date_joined, updated_at)

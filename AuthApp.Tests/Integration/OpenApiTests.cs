@@ -1,12 +1,13 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class OpenApiTests(AppHostFixture fixture)
+public sealed class OpenApiTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
     [Fact]
     public async Task The_document_describes_every_route_and_the_bearer_scheme()
     {
-        using var response = await fixture.Api.GetAsync("/openapi/v1.json");
+        using var response = await Fixture.Api.GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await response.ReadJsonAsync();
         var paths = document.GetProperty("paths");
@@ -33,7 +34,7 @@ public sealed class OpenApiTests(AppHostFixture fixture)
     [Fact]
     public async Task The_api_reference_is_served_in_development()
     {
-        using var response = await fixture.Api.GetAsync("/scalar/");
+        using var response = await Fixture.Api.GetAsync("/scalar/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType?.ToString());
     }

@@ -1,15 +1,16 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 /// <summary>Outside Development: plain HTTP is redirected to HTTPS, HTTPS answers carry HSTS, health probes stay on HTTP.</summary>
 [Collection(Es256AppHostCollection.Name)]
-public sealed class ProductionTransportTests(Es256AppHostFixture fixture)
+public sealed class ProductionTransportTests(Es256AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<Es256AppHostFixture>(fixture, output)
 {
     private async Task<HttpResponseMessage> SendAsync(string path, string proto, string host = "auth.example.com")
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("X-Forwarded-Proto", proto);
         request.Headers.Host = host;
-        return await fixture.Api.SendAsync(request);
+        return await Fixture.Api.SendAsync(request);
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class ProductionTransportTests(Es256AppHostFixture fixture)
     [Fact]
     public async Task The_api_reference_is_not_served_in_production()
     {
-        using var response = await fixture.Api.GetAsync("/scalar/");
+        using var response = await Fixture.Api.GetAsync("/scalar/");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

@@ -1,10 +1,9 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class ProfileTests(AppHostFixture fixture)
+public sealed class ProfileTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     [Fact]
     public async Task Me_returns_the_profile()
     {

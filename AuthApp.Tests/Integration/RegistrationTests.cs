@@ -1,12 +1,11 @@
+using Xunit.Abstractions;
 using Npgsql;
 
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class RegistrationTests(AppHostFixture fixture)
+public sealed class RegistrationTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     [Fact]
     public async Task Registering_returns_201_with_the_public_fields()
     {
@@ -85,7 +84,7 @@ public sealed class RegistrationTests(AppHostFixture fixture)
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.BadRequest));
 
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM users WHERE normalized_email = @e", connection);
         count.Parameters.AddWithValue("e", email);
@@ -96,7 +95,7 @@ public sealed class RegistrationTests(AppHostFixture fixture)
     public async Task Passwords_are_stored_as_argon2id()
     {
         var user = await Api.RegisterAndLoginAsync();
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("authdb"));
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT password_hash FROM users WHERE id = @id", connection);
         command.Parameters.AddWithValue("id", user.Id);

@@ -1,12 +1,11 @@
+using Xunit.Abstractions;
 using StackExchange.Redis;
 
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class ThrottlingTests(AppHostFixture fixture)
+public sealed class ThrottlingTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     private async Task FailLoginsAsync(string email, int times)
     {
         for (var i = 0; i < times; i++)
@@ -72,7 +71,7 @@ public sealed class ThrottlingTests(AppHostFixture fixture)
         var email = $"{ApiClient.NewUsername()}@example.com";
         await FailLoginsAsync(email, 1);
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.GetConnectionStringAsync("cache") ?? "");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await Fixture.GetConnectionStringAsync("cache") ?? "");
         var keys = redis.GetServers().Single().Keys(pattern: "authapp:throttle:login-identifier:*").ToList();
         Assert.NotEmpty(keys);
         Assert.DoesNotContain(keys, k => k.ToString().Contains(email, StringComparison.OrdinalIgnoreCase));

@@ -1,10 +1,9 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class TokenLifecycleTests(AppHostFixture fixture)
+public sealed class TokenLifecycleTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     [Fact]
     public async Task Refresh_by_header_returns_a_new_pair_and_spends_the_old_token()
     {

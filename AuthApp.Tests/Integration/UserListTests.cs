@@ -1,10 +1,9 @@
+using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 [Collection(AppHostCollection.Name)]
-public sealed class UserListTests(AppHostFixture fixture)
+public sealed class UserListTests(AppHostFixture fixture, ITestOutputHelper output) : AppHostTest<AppHostFixture>(fixture, output)
 {
-    private HttpClient Api => fixture.Api;
-
     [Fact]
     public async Task The_public_list_pages_by_cursor_and_hides_emails()
     {

@@ -1,3 +1,4 @@
+using AuthApp.Data.Passwords;
 using AuthApp.Api.Passwords;
 using Microsoft.Extensions.Options;
 

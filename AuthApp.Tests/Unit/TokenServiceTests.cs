@@ -1,6 +1,6 @@
 using System.Text;
 using AuthApp.Api.Common;
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Tokens.Keys;
 using Microsoft.Extensions.Options;
@@ -32,7 +32,7 @@ public sealed class TokenServiceTests
     public async Task An_issued_pair_carries_the_contract_claims()
     {
         var sid = Guid.NewGuid();
-        var pair = _tokens.IssuePair(_user, sid, Start.AddDays(30));
+        var pair = _tokens.IssuePair(_user, sid, Start.AddDays(30), _clock.GetUtcNow());
         var access = new JsonWebToken(pair.AccessToken);
         Assert.Equal("HS256", access.Alg);
         Assert.Equal(_user.Id.ToString(), access.GetClaim("sub").Value);
@@ -51,7 +51,7 @@ public sealed class TokenServiceTests
     [Fact]
     public async Task Refresh_tokens_expire_after_seven_days_with_thirty_seconds_of_skew()
     {
-        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30), _clock.GetUtcNow());
         _clock.Now = Start.AddDays(7).AddSeconds(20);
         Assert.Equal(TokenReadError.None, (await _tokens.ReadRefreshTokenAsync(pair.RefreshToken)).Error);
         _clock.Now = Start.AddDays(7).AddSeconds(31);
@@ -61,7 +61,7 @@ public sealed class TokenServiceTests
     [Fact]
     public void Tokens_never_outlive_their_session()
     {
-        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddMinutes(5));
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddMinutes(5), _clock.GetUtcNow());
         Assert.Equal(Start.AddMinutes(5), pair.AccessExpiresAt);
         Assert.Equal(Start.AddMinutes(5), pair.RefreshExpiresAt);
     }
@@ -69,7 +69,7 @@ public sealed class TokenServiceTests
     [Fact]
     public async Task An_access_token_is_not_a_refresh_token()
     {
-        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30), _clock.GetUtcNow());
         Assert.Equal(TokenReadError.Malformed, (await _tokens.ReadRefreshTokenAsync(pair.AccessToken)).Error);
     }
 
@@ -77,7 +77,7 @@ public sealed class TokenServiceTests
     public async Task A_token_issued_in_the_future_is_refused()
     {
         _clock.Now = Start.AddMinutes(10);
-        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30), _clock.GetUtcNow());
         _clock.Now = Start;
         Assert.Equal(TokenReadError.Malformed, (await _tokens.ReadRefreshTokenAsync(pair.RefreshToken)).Error);
     }
@@ -85,7 +85,7 @@ public sealed class TokenServiceTests
     [Fact]
     public async Task Tampered_unsigned_and_other_algorithm_tokens_are_refused()
     {
-        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30));
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30), _clock.GetUtcNow());
         var parts = pair.RefreshToken.Split('.');
 
         var tamperedSignature = $"{parts[0]}.{parts[1]}.{parts[2][..^2]}AA";
@@ -128,7 +128,10 @@ public sealed class KeyRotationScheduleTests
     [InlineData(45, true)]
     public void A_key_is_replaced_once_it_reaches_the_rotation_interval(int ageInDays, bool due) =>
         Assert.Equal(due, KeyRotationSchedule.IsDue(Created, Created.AddDays(ageInDays), TimeSpan.FromDays(30)));
+}
 
+public sealed class PrivateKeyProtectorTests
+{
     [Fact]
     public void Private_keys_round_trip_through_the_protector_and_are_bound_to_their_kid()
     {

@@ -1,3 +1,4 @@
+using AuthApp.Data;
 using AuthApp.Api.Common;
 using AuthApp.Api.Users;
 

@@ -10,14 +10,23 @@ public interface ITokenSigner
 
     SigningCredentials Current { get; }
 
-    /// <summary>The keys that may have signed a token with this <c>kid</c>; never chosen by anything else in the header.</summary>
-    IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid);
-
     /// <summary>Public keys for /.well-known/jwks.json (none for a shared secret).</summary>
     IReadOnlyList<PublicJwk> PublicKeys { get; }
+
+    /// <summary>
+    /// Tells token validation where verification keys come from: a fixed key, or a lookup by <c>kid</c>
+    /// only — never from anything else in the token's header (jku, x5u, jwk).
+    /// </summary>
+    void ConfigureValidation(TokenValidationParameters parameters);
+
+    /// <summary>Makes a new signing key now, or says why this signer cannot.</summary>
+    Task<Outcome<SigningKeyInfo>> RotateAsync(CancellationToken ct);
 }
 
 /// <summary>A public key as JWKS publishes it (RFC 7517/7518).</summary>
 public sealed record PublicJwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
 
 public sealed record JsonWebKeySetResponse(IReadOnlyList<PublicJwk> Keys);
+
+/// <summary>A signing key as staff see it (never the private part).</summary>
+public sealed record SigningKeyInfo(string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? VerifiesUntil);

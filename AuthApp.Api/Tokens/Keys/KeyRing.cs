@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using AuthApp.Api.Data;
+using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -33,8 +33,17 @@ public sealed class KeyRing(
     public DateTimeOffset CurrentCreatedAt => Loaded.CurrentCreatedAt;
     public IReadOnlyList<PublicJwk> PublicKeys => Loaded.Jwks;
 
-    public IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid) =>
+    public void ConfigureValidation(TokenValidationParameters parameters) =>
+        parameters.IssuerSigningKeyResolver = (_, _, kid, _) => ResolveVerificationKeys(kid);
+
+    private IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid) =>
         kid is not null && Loaded.Verification.TryGetValue(kid, out var key) ? [key] : [];
+
+    async Task<Outcome<SigningKeyInfo>> ITokenSigner.RotateAsync(CancellationToken ct)
+    {
+        var key = await RotateAsync(ct);
+        return new SigningKeyInfo(key.Kid, key.Algorithm, key.CreatedAt, null, null);
+    }
 
     /// <summary>Re-reads the keys; makes the first one when there is none.</summary>
     public async Task RefreshAsync(CancellationToken ct)

@@ -1,13 +1,6 @@
-using AuthApp.Api.Common;
-using AuthApp.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AuthApp.Api.Tokens.Keys;
-
-/// <summary>A signing key as staff see it (never the private part).</summary>
-public sealed record SigningKeyInfo(string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? VerifiesUntil);
 
 public static class SigningKeyEndpoints
 {
@@ -38,22 +31,9 @@ public static class SigningKeyEndpoints
         return api;
     }
 
-    private static async Task<Ok<List<SigningKeyInfo>>> ListAsync(AuthDbContext db, IOptions<JwtOptions> options, CancellationToken ct)
-    {
-        var keep = options.Value.RefreshTokenLifetime + options.Value.ClockSkew;
-        var keys = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt)
-            .Select(k => new { k.Kid, k.Algorithm, k.CreatedAt, k.RetiredAt }).ToListAsync(ct);
-        return TypedResults.Ok(keys.Select(k => new SigningKeyInfo(k.Kid, k.Algorithm, k.CreatedAt, k.RetiredAt, k.RetiredAt + keep)).ToList());
-    }
+    private static async Task<Ok<List<SigningKeyInfo>>> ListAsync(SigningKeyService keys, CancellationToken ct) =>
+        TypedResults.Ok(await keys.ListAsync(ct));
 
-    private static async Task<Results<Ok<SigningKeyInfo>, ProblemHttpResult>> RotateAsync(ITokenSigner signer, CancellationToken ct)
-    {
-        if (signer is not KeyRing ring)
-        {
-            return ApiProblem.Create(StatusCodes.Status409Conflict, ErrorCodes.KeyRotationUnavailable, "Key rotation unavailable",
-                "This deployment signs with a shared HS256 secret (Jwt:SigningAlgorithm=HS256); rotate it by changing the jwt-signing-key parameter, or switch to ES256.");
-        }
-        var key = await ring.RotateAsync(ct);
-        return TypedResults.Ok(new SigningKeyInfo(key.Kid, key.Algorithm, key.CreatedAt, null, null));
-    }
+    private static async Task<Results<Ok<SigningKeyInfo>, ProblemHttpResult>> RotateAsync(ITokenSigner signer, HttpContext http, CancellationToken ct) =>
+        (await signer.RotateAsync(ct)).ToCodeResult(http, TypedResults.Ok);
 }

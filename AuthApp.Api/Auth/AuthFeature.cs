@@ -1,0 +1,20 @@
+namespace AuthApp.Api.Auth;
+
+/// <summary>Login, refresh with rotation and reuse detection, logout: one small handler each.</summary>
+public static class AuthFeature
+{
+    public static IServiceCollection AddAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<RefreshTokenReader>();
+        services.AddScoped<LoginHandler>();
+        services.AddScoped<RefreshHandler>();
+        services.AddScoped<LogoutHandler>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup(ApiRoutes.Version1).MapAuthEndpoints();
+        return app;
+    }
+}

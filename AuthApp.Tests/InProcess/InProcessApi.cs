@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace AuthApp.Tests.InProcess;
+
+/// <summary>
+/// The API hosted in the test process (WebApplicationFactory) over the fixture's real PostgreSQL and
+/// Redis, with a clock the test moves (<see cref="Clock"/>) and every log line kept (<see cref="Logs"/>).
+/// Requests arrive from loopback, like Aspire's proxy, so <c>X-Forwarded-For</c> names the client.
+/// </summary>
+// Any type of the API's assembly names its entry point; Program is ambiguous here (the AppHost has one too).
+public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiTelemetry>
+{
+    private readonly ServersFixture _servers;
+    private readonly (string Key, string Value)[] _settings;
+    private readonly ConcurrentQueue<string> _logs = new();
+
+    public InProcessApi(ServersFixture servers, (string Key, string Value)[] settings)
+    {
+        _servers = servers;
+        _settings = settings;
+        Client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    }
+
+    /// <summary>Starts at the real time (Redis keys expire in real time) and moves only when a test advances it.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public HttpClient Client { get; }
+
+    public IReadOnlyCollection<string> Logs => _logs;
+
+    /// <summary>Writes what the API logged to a test's output, which the runner shows when the test fails.</summary>
+    public void WriteLogsTo(ITestOutputHelper output)
+    {
+        foreach (var line in _logs)
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Database}", _servers.DatabaseConnectionString);
+        builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Cache}", _servers.CacheConnectionString);
+        builder.UseSetting("Jwt:SigningKey", TestSecrets.SigningKey);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(new CapturingLoggerProvider(_logs));
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddFilter("AuthApp", LogLevel.Debug);
+            logging.AddFilter("Microsoft.AspNetCore.Authentication", LogLevel.Debug);
+            logging.AddFilter("Microsoft.AspNetCore.Hosting", LogLevel.Information);
+            logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Debug);
+            logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information);
+        });
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IStartupFilter>(new LoopbackPeer());
+        });
+    }
+
+    /// <summary>TestServer leaves the peer address empty; a real connection through a local proxy has one.</summary>
+    private sealed class LoopbackPeer : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel}: {category}: {formatter(state, exception)}{(exception is null ? "" : $" {exception.GetType().Name}: {exception.Message}")}");
+    }
+}

@@ -1,0 +1,24 @@
+using Xunit.Abstractions;
+
+namespace AuthApp.Tests.Integration;
+
+/// <summary>
+/// A test of the distributed app: the API's console lines written while the test ran go to its output,
+/// which the runner shows when the test fails.
+/// </summary>
+public abstract class AppHostTest<TFixture>(TFixture fixture, ITestOutputHelper output) : IDisposable where TFixture : AppHostFixture
+{
+    private readonly int _logMark = fixture.ApiLogs.Count;
+
+    protected TFixture Fixture => fixture;
+    protected HttpClient Api => fixture.Api;
+
+    public void Dispose()
+    {
+        foreach (var line in fixture.ApiLogs.Skip(_logMark))
+        {
+            output.WriteLine(line);
+        }
+        GC.SuppressFinalize(this);
+    }
+}
