@@ -6,7 +6,6 @@ using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
 using AuthApp.Data;
-using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +15,7 @@ builder.AddServiceDefaults();
 builder.AddAuthDatabase();
 builder.AddRedisClient(ResourceNames.Cache);
 builder.AddHttpContract();
+builder.AddForwardedClient();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ApiTelemetry>();
 
@@ -28,15 +28,10 @@ builder.Services
     .AddAuth()
     .AddAdmin();
 
-// The client address (rate limits, logs) comes from X-Forwarded-For when the peer is a proxy on this host:
-// Aspire's endpoint proxy in development, a sidecar or same-host reverse proxy in production.
-builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-    forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
-
 var app = builder.Build();
 
 // The HTTP pipeline, in order.
-app.UseForwardedHeaders();
+app.UseForwardedClient();
 app.UseSecurityHeaders();
 app.UseHttpsOutsideDevelopment();
 app.UseExceptionHandler();

@@ -14,7 +14,8 @@ namespace AuthApp.Tests.InProcess;
 /// <summary>
 /// The API hosted in the test process (WebApplicationFactory) over the fixture's real PostgreSQL and
 /// Redis, with a clock the test moves (<see cref="Clock"/>) and every log line kept (<see cref="Logs"/>).
-/// Requests arrive from loopback, like Aspire's proxy, so <c>X-Forwarded-For</c> names the client.
+/// Requests arrive from loopback, like Aspire's proxy, so <c>X-Forwarded-For</c> names the client, unless the
+/// test names another peer address (an ingress, a client reaching the API directly).
 /// </summary>
 // Any type of the API's assembly names its entry point; Program is ambiguous here (the AppHost has one too).
 public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiTelemetry>
@@ -23,17 +24,22 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
     private readonly (string Key, string Value)[] _settings;
     private readonly ConcurrentQueue<string> _logs = new();
 
-    public InProcessApi(ServersFixture servers, (string Key, string Value)[] settings)
+    private readonly IPAddress _peer;
+    private readonly string _environment;
+
+    public InProcessApi(ServersFixture servers, (string Key, string Value)[] settings, IPAddress? peer = null, string environment = "Development")
     {
         _servers = servers;
         _settings = settings;
-        Client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        _peer = peer ?? IPAddress.Loopback;
+        _environment = environment;
     }
 
     /// <summary>Starts at the real time (Redis keys expire in real time) and moves only when a test advances it.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    public HttpClient Client { get; }
+    /// <summary>The first use starts the API (and throws if it cannot start).</summary>
+    public HttpClient Client => field ??= CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public IReadOnlyCollection<string> Logs => _logs;
 
@@ -48,7 +54,7 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Database}", _servers.DatabaseConnectionString);
         builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Cache}", _servers.CacheConnectionString);
         builder.UseSetting("Jwt:SigningKey", TestSecrets.SigningKey);
@@ -70,18 +76,18 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<IStartupFilter>(new LoopbackPeer());
+            services.AddSingleton<IStartupFilter>(new Peer(_peer));
         });
     }
 
-    /// <summary>TestServer leaves the peer address empty; a real connection through a local proxy has one.</summary>
-    private sealed class LoopbackPeer : IStartupFilter
+    /// <summary>TestServer leaves the peer address empty; a real connection has one (loopback through a local proxy).</summary>
+    private sealed class Peer(IPAddress address) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use((context, nextMiddleware) =>
             {
-                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                context.Connection.RemoteIpAddress = address;
                 return nextMiddleware(context);
             });
             next(app);

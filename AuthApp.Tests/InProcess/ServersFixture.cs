@@ -1,3 +1,4 @@
+using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -49,6 +50,10 @@ public sealed class ServersFixture : IAsyncLifetime
 
     /// <summary>A new API in this process over these servers; dispose it at the end of the test.</summary>
     public InProcessApi StartApi(params (string Key, string Value)[] settings) => new(this, settings);
+
+    /// <summary>An API whose requests come from <paramref name="peer"/>, in <paramref name="environment"/>.</summary>
+    public InProcessApi StartApi(IPAddress peer, string environment, params (string Key, string Value)[] settings) =>
+        new(this, settings, peer, environment);
 
     public Task DisposeAsync() => LocalAppHost.StopAsync(_app, _dataDirectory);
 }
