@@ -81,11 +81,15 @@ public static class AccessTokenAuthentication
         return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
     }
 
+    /// <summary>
+    /// Problem JSON when the client accepts it; a client that accepts only XML, HTML or images gets the
+    /// status with an empty body (the problem writer refuses such an Accept, which must not become a 500).
+    /// </summary>
     private static async Task WriteProblemAsync(HttpContext httpContext, int status, string code, string title, string detail)
     {
         httpContext.Response.StatusCode = status;
         var problems = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
+        await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
