@@ -5,15 +5,13 @@ using AuthApp.Api.Passwords;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
-using AuthApp.Data;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Platform: telemetry, health, service discovery; PostgreSQL (EF Core) and Redis through Aspire integrations.
 builder.AddServiceDefaults();
-builder.AddAuthDatabase();
-builder.AddRedisClient(ResourceNames.Cache);
+builder.AddDataStores();
 builder.AddHttpContract();
 builder.AddForwardedClient();
 builder.Services.AddSingleton(TimeProvider.System);

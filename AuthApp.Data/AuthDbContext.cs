@@ -9,6 +9,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<RevocationCounter> RevocationCounters => Set<RevocationCounter>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,6 +35,14 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             session.HasIndex(s => s.UserId);
             session.HasIndex(s => s.ExpiresAt);
             session.HasIndex(s => s.RevokedAt);
+            session.HasIndex(s => s.RevocationSeq);
+        });
+
+        modelBuilder.Entity<RevocationCounter>(counter =>
+        {
+            counter.ToTable("revocation_counter");
+            counter.Property(c => c.Id).ValueGeneratedNever();
+            counter.HasData(new RevocationCounter { Id = RevocationCounter.SingletonId, Value = 0 });
         });
 
         modelBuilder.Entity<SigningKey>(key =>

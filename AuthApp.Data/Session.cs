@@ -17,6 +17,12 @@ public sealed class Session
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevokedReason { get; set; }
 
+    /// <summary>
+    /// The revocation's number from <see cref="RevocationCounter"/>, in commit order: Redis records the highest
+    /// number it holds, so an API instance can tell whether Redis has caught up with PostgreSQL before trusting it.
+    /// </summary>
+    public long? RevocationSeq { get; set; }
+
     public List<RefreshToken> RefreshTokens { get; set; } = [];
 }
 
@@ -41,4 +47,16 @@ public static class SessionRevocationReasons
     public const string PasswordChange = "password_change";
     public const string Deactivated = "deactivated";
     public const string AdminRevoked = "admin_revoked";
+}
+
+/// <summary>
+/// The one-row counter that numbers revocations. Taking the next number updates this row, so revoking
+/// transactions queue on its lock and numbers are handed out in commit order, without gaps.
+/// </summary>
+public sealed class RevocationCounter
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; }
+    public long Value { get; set; }
 }

@@ -22,10 +22,18 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
                 (400, ErrorCodes.MalformedJson, "Malformed JSON", DescribeJsonError(json)),
             BadHttpRequestException bad =>
                 (bad.StatusCode, ErrorCodes.InvalidRequest, "Bad request", "The request could not be read."),
+            _ when DatabaseOutage.Explains(exception) =>
+                (503, ErrorCodes.DatabaseUnavailable, "Service unavailable", "The database is not answering; retry after the time in Retry-After."),
             _ => (500, ErrorCodes.InternalError, "Internal server error", "An unexpected error occurred."),
         };
 
-        if (status >= 500)
+        if (status == 503)
+        {
+            httpContext.Response.SetRetryAfter(DatabaseOutage.RetryAfter);
+            logger.LogWarning("PostgreSQL did not answer {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path,
+                exception.GetBaseException().Message);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }

@@ -30,7 +30,7 @@ public static class ApiProblem
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Conflict",
         StatusCodes.Status429TooManyRequests => "Too many requests",
-        StatusCodes.Status503ServiceUnavailable => "Service busy",
+        StatusCodes.Status503ServiceUnavailable => "Service unavailable",
         _ => "Bad request",
     };
 }
@@ -42,6 +42,7 @@ public static class ErrorCodes
     public const string InvalidCredentials = "invalid_credentials";
     public const string RateLimited = "rate_limited";
     public const string ServerBusy = "server_busy";
+    public const string DatabaseUnavailable = "database_unavailable";
     public const string InvalidRequest = "invalid_request";
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";

@@ -13,7 +13,7 @@ public readonly record struct ThrottleDecision(bool Allowed, TimeSpan RetryAfter
 /// checks let requests through (logged and counted): availability over a throttle that PostgreSQL
 /// cannot provide; Argon2id's cost and the hashing gate still bound guessing speed.
 /// </summary>
-public sealed class RedisThrottle(IConnectionMultiplexer redis, ApiTelemetry telemetry, ILogger<RedisThrottle> logger)
+public sealed class RedisThrottle(RedisGuard redis, ApiTelemetry telemetry, ILogger<RedisThrottle> logger)
 {
     // INCR and set the expiry on the first hit, atomically; returns the count and the milliseconds left.
     private static readonly LuaScript IncrementScript = LuaScript.Prepare("""
@@ -25,45 +25,38 @@ public sealed class RedisThrottle(IConnectionMultiplexer redis, ApiTelemetry tel
     /// <summary>Counts one event and tells whether it is within the limit.</summary>
     public async Task<ThrottleDecision> HitAsync(string kind, string subject, ThrottleRule rule)
     {
-        try
+        var (ok, result) = await redis.TryAsync($"throttle.{kind}", database => database.ScriptEvaluateAsync(IncrementScript,
+            new { key = (RedisKey)Key(kind, subject), windowMs = (long)rule.Window.TotalMilliseconds }));
+        if (!ok)
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(IncrementScript,
-                new { key = (RedisKey)Key(kind, subject), windowMs = (long)rule.Window.TotalMilliseconds }))!;
-            var count = (long)result[0];
-            return Decide(kind, count > rule.Limit, (long)result[1], rule);
+            return FailOpen(kind);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return FailOpen(kind, ex);
-        }
+        var counted = (RedisResult[])result!;
+        return Decide(kind, (long)counted[0] > rule.Limit, (long)counted[1], rule);
     }
 
     /// <summary>Whether the limit is already reached, without counting (checked before the costly password step).</summary>
     public async Task<ThrottleDecision> PeekAsync(string kind, string subject, ThrottleRule rule)
     {
-        try
+        var key = (RedisKey)Key(kind, subject);
+        var (ok, count) = await redis.TryAsync($"throttle.{kind}", async database => (long?)await database.StringGetAsync(key) ?? 0);
+        if (!ok)
         {
-            var database = redis.GetDatabase();
-            var key = (RedisKey)Key(kind, subject);
-            var count = (long?)await database.StringGetAsync(key) ?? 0;
-            var ttl = count >= rule.Limit ? (long)((await database.KeyTimeToLiveAsync(key))?.TotalMilliseconds ?? 0) : 0;
-            return Decide(kind, count >= rule.Limit, ttl, rule);
+            return FailOpen(kind);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        if (count < rule.Limit)
         {
-            return FailOpen(kind, ex);
+            return Decide(kind, false, 0, rule);
         }
+        var (_, ttl) = await redis.TryAsync($"throttle.{kind}", database => database.KeyTimeToLiveAsync(key));
+        return Decide(kind, true, (long)(ttl?.TotalMilliseconds ?? 0), rule);
     }
 
     public async Task ResetAsync(string kind, string subject)
     {
-        try
+        if (!(await redis.TryAsync($"throttle.{kind}", database => database.KeyDeleteAsync(Key(kind, subject)))).Ok)
         {
-            await redis.GetDatabase().KeyDeleteAsync(Key(kind, subject));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("Could not reset a throttle counter: {Reason}", ex.Message);
+            logger.LogWarning("Could not reset the {Kind} throttle counter; it ends with its window", kind);
         }
     }
 
@@ -77,10 +70,10 @@ public sealed class RedisThrottle(IConnectionMultiplexer redis, ApiTelemetry tel
         return new(false, ttlMs > 0 ? TimeSpan.FromMilliseconds(ttlMs) : rule.Window);
     }
 
-    private ThrottleDecision FailOpen(string kind, Exception ex)
+    private ThrottleDecision FailOpen(string kind)
     {
         telemetry.ThrottleUnavailable.Add(1, new KeyValuePair<string, object?>("kind", kind));
-        logger.LogWarning("Throttle {Kind} not enforced, Redis did not answer: {Reason}", kind, ex.Message);
+        logger.LogWarning("Throttle {Kind} not enforced: Redis did not answer", kind);
         return new(true, TimeSpan.Zero);
     }
 

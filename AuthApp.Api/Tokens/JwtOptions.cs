@@ -36,6 +36,12 @@ public sealed class JwtOptions
     /// <summary>How often ended sessions and expired refresh tokens are deleted.</summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How often each instance re-reads PostgreSQL's highest revocation number (and repairs Redis if it is
+    /// behind): the longest another instance may trust a Redis that lost a revocation write.
+    /// </summary>
+    public TimeSpan RevocationSyncInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public const string HS256 = "HS256";
     public const string ES256 = "ES256";
     public bool UsesKeyRing => string.Equals(SigningAlgorithm, ES256, StringComparison.OrdinalIgnoreCase);
@@ -82,6 +88,10 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         if (options.UsesKeyRing && (options.KeyRotationInterval < TimeSpan.FromMinutes(1) || options.KeyRefreshInterval < TimeSpan.FromSeconds(1)))
         {
             failures.Add("Jwt:KeyRotationInterval must be at least a minute and Jwt:KeyRefreshInterval at least a second.");
+        }
+        if (options.RevocationSyncInterval < TimeSpan.FromMilliseconds(100) || options.RevocationSyncInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Jwt:RevocationSyncInterval must be between 100 ms and 1 minute.");
         }
         if (options.CleanupInterval < TimeSpan.FromSeconds(1))
         {

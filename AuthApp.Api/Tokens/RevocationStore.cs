@@ -6,14 +6,19 @@ using StackExchange.Redis;
 namespace AuthApp.Api.Tokens;
 
 /// <summary>
-/// The fast path of revocation: Redis keys for revoked sessions (<c>sid</c>) and logged-out access
-/// tokens (<c>jti</c>), each expiring when the last access token it could stop expires.
-/// PostgreSQL stays the source of truth. A marker key tells whether Redis still holds the blacklist:
-/// when it is gone (flush, restart without persistence, eviction) or Redis does not answer, the
-/// check asks PostgreSQL instead and the blacklist is rebuilt — losing Redis costs speed, never safety.
+/// The fast path of revocation: Redis keys for revoked sessions (<c>sid</c>) and logged-out access tokens
+/// (<c>jti</c>), each expiring when the last access token it could stop expires. PostgreSQL is the truth.
+///
+/// Redis is trusted only while it provably holds every revocation: each one gets a number in commit order
+/// (<see cref="RevocationCounter"/>), Redis keeps the highest number up to which it holds them all
+/// (<c>authapp:revocation:applied</c>, advanced only without holes), and each instance knows PostgreSQL's
+/// highest number (re-read every <see cref="JwtOptions.RevocationSyncInterval"/>, and at once for its own
+/// revocations). A check whose Redis is behind — flushed, restarted from an old snapshot, failed over to a
+/// replica that lost writes, or missing a write that failed — asks PostgreSQL, and <see cref="SyncAsync"/>
+/// fills Redis in from PostgreSQL.
 /// </summary>
 public sealed class RevocationStore(
-    IConnectionMultiplexer redis,
+    RedisGuard redis,
     IServiceScopeFactory scopes,
     IOptions<JwtOptions> jwt,
     TimeProvider time,
@@ -21,9 +26,45 @@ public sealed class RevocationStore(
     ILogger<RevocationStore> logger)
 {
     private const string Prefix = "authapp:revoked:";
-    private static readonly RedisKey Marker = "authapp:revocation:marker";
-    private static readonly TimeSpan MarkerLifetime = TimeSpan.FromHours(24);
-    private readonly SemaphoreSlim _rebuild = new(1, 1);
+    private static readonly RedisKey Applied = "authapp:revocation:applied";
+    private static readonly RedisKey Pending = "authapp:revocation:pending";
+    private static readonly TimeSpan BookkeepingLifetime = TimeSpan.FromHours(24);
+
+    // Sets the session keys, then advances "applied" through every number that is now contiguous.
+    // A missing "applied" (flushed, expired) stays missing: only SyncAsync, which reads PostgreSQL, vouches again.
+    // KEYS: applied, pending, session keys…; ARGV: seq, session-key TTL (ms), bookkeeping TTL (ms).
+    private const string PublishScript = """
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], '1', 'PX', ARGV[2]) end
+        local applied = redis.call('GET', KEYS[1])
+        if not applied then return -1 end
+        applied = tonumber(applied)
+        if tonumber(ARGV[1]) > applied then redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1]) end
+        while redis.call('ZSCORE', KEYS[2], applied + 1) do
+          applied = applied + 1
+          redis.call('ZREM', KEYS[2], applied)
+        end
+        redis.call('SET', KEYS[1], applied, 'PX', ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        return applied
+        """;
+
+    // Fills in what PostgreSQL says Redis lacks, if nobody moved "applied" meanwhile (compare-and-set).
+    // KEYS: applied, pending, session keys…; ARGV: from, to, bookkeeping TTL (ms), one TTL (ms) per session key.
+    private const string FillScript = """
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if current ~= tonumber(ARGV[1]) then return 0 end
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], '1', 'PX', ARGV[i + 1]) end
+        local applied = tonumber(ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', applied)
+        while redis.call('ZSCORE', KEYS[2], applied + 1) do
+          applied = applied + 1
+          redis.call('ZREM', KEYS[2], applied)
+        end
+        redis.call('SET', KEYS[1], applied, 'PX', ARGV[3])
+        return 1
+        """;
+
+    private long _knownHighest = -1;
 
     private static RedisKey SessionKey(Guid sid) => $"{Prefix}sid:{sid:N}";
     private static RedisKey TokenKey(Guid jti) => $"{Prefix}jti:{jti:N}";
@@ -31,25 +72,27 @@ public sealed class RevocationStore(
     /// <summary>How long a revoked session must stay blacklisted: until any access token issued before it has expired.</summary>
     private TimeSpan BlacklistLifetime => jwt.Value.AccessTokenLifetime + jwt.Value.ClockSkew;
 
-    /// <summary>One Redis round trip in the steady state; PostgreSQL only when Redis cannot vouch for its data.</summary>
+    /// <summary>PostgreSQL's highest revocation number as this instance last saw it (-1: not known yet).</summary>
+    public long KnownHighest => Interlocked.Read(ref _knownHighest);
+
+    /// <summary>One Redis round trip in the steady state; PostgreSQL when Redis cannot prove it is current.</summary>
     public async Task<bool> IsAccessTokenRevokedAsync(Guid jti, Guid sid, CancellationToken ct)
     {
-        try
+        var known = KnownHighest;
+        if (known >= 0)
         {
-            var values = await redis.GetDatabase().StringGetAsync([Marker, TokenKey(jti), SessionKey(sid)]);
-            if (!values[0].IsNull)
+            var (ok, values) = await redis.TryAsync("revocation.check", db => db.StringGetAsync([Applied, TokenKey(jti), SessionKey(sid)]));
+            if (ok)
             {
-                return !values[1].IsNull || !values[2].IsNull;
+                if (!values[1].IsNull || !values[2].IsNull)
+                {
+                    return true;
+                }
+                if (values[0].TryParse(out long applied) && applied >= known)
+                {
+                    return false;
+                }
             }
-            _ = RebuildInBackgroundAsync();
-        }
-        catch (RedisException ex)
-        {
-            logger.LogWarning("Redis did not answer a revocation check ({Reason}); asking PostgreSQL", ex.Message);
-        }
-        catch (TimeoutException)
-        {
-            logger.LogWarning("Redis timed out on a revocation check; asking PostgreSQL");
         }
 
         telemetry.RevocationFallbacks.Add(1);
@@ -58,93 +101,120 @@ public sealed class RevocationStore(
         return await db.Sessions.AsNoTracking().AnyAsync(s => s.Id == sid && s.RevokedAt != null, ct);
     }
 
-    public async Task BlacklistSessionsAsync(IReadOnlyCollection<Guid> sessionIds)
+    /// <summary>After PostgreSQL committed revocation number <paramref name="seq"/> for these sessions.</summary>
+    public async Task BlacklistSessionsAsync(IReadOnlyCollection<Guid> sessionIds, long seq)
     {
-        if (sessionIds.Count == 0)
+        RaiseKnownHighest(seq);
+        RedisKey[] keys = [Applied, Pending, .. sessionIds.Select(SessionKey)];
+        RedisValue[] values = [seq, (long)BlacklistLifetime.TotalMilliseconds, (long)BookkeepingLifetime.TotalMilliseconds];
+        var published = await redis.TryAsync("revocation.publish", db => db.ScriptEvaluateAsync(PublishScript, keys, values));
+        if (!published.Ok)
         {
-            return;
+            // Redis stays behind this number; every instance asks PostgreSQL until SyncAsync fills it in.
+            logger.LogWarning("Revocation {Seq} is in PostgreSQL but not yet in Redis; checks ask PostgreSQL until Redis catches up", seq);
         }
-        await WriteAsync(batch => sessionIds.Select(sid => batch.StringSetAsync(SessionKey(sid), "1", BlacklistLifetime)));
     }
 
+    /// <summary>A logged-out access token (its session is revoked too; this key answers it even before a sync).</summary>
     public async Task BlacklistAccessTokenAsync(Guid jti, DateTimeOffset expiresAt)
     {
         var ttl = expiresAt - time.GetUtcNow() + jwt.Value.ClockSkew;
         if (ttl > TimeSpan.Zero)
         {
-            await WriteAsync(batch => [batch.StringSetAsync(TokenKey(jti), "1", ttl)]);
+            await redis.TryAsync("revocation.token", db => db.StringSetAsync(TokenKey(jti), "1", ttl));
         }
     }
 
-    /// <summary>Re-creates the session blacklist from PostgreSQL, then sets the marker that vouches for it.</summary>
-    public async Task RebuildAsync(CancellationToken ct)
+    /// <summary>
+    /// Learns PostgreSQL's highest revocation number and, when Redis is behind it, copies the missing
+    /// revocations from PostgreSQL into Redis. Cheap when nothing changed: one row read, one Redis GET.
+    /// </summary>
+    public async Task SyncAsync(CancellationToken ct)
     {
-        await _rebuild.WaitAsync(ct);
-        try
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var highest = await db.RevocationCounters.AsNoTracking()
+            .Where(c => c.Id == RevocationCounter.SingletonId).Select(c => c.Value).SingleAsync(ct);
+        RaiseKnownHighest(highest);
+
+        var (ok, stored) = await redis.TryAsync("revocation.sync", database => database.StringGetAsync(Applied));
+        if (!ok)
         {
-            var database = redis.GetDatabase();
-            if (await database.KeyExistsAsync(Marker))
+            return;
+        }
+        var applied = stored.TryParse(out long value) ? value : 0;
+        if (stored.HasValue && applied >= highest)
+        {
+            return;
+        }
+
+        // A full fill (nothing vouched for) takes every session revoked within the blacklist's lifetime,
+        // numbered or from before numbering; an incremental one only the numbers Redis lacks.
+        var now = time.GetUtcNow();
+        var since = now - BlacklistLifetime;
+        var missing = db.Sessions.AsNoTracking().Where(s => s.RevokedAt != null && s.RevokedAt > since);
+        missing = applied == 0
+            ? missing.Where(s => s.RevocationSeq == null || s.RevocationSeq <= highest)
+            : missing.Where(s => s.RevocationSeq > applied && s.RevocationSeq <= highest);
+        var rows = await missing.Select(s => new { s.Id, RevokedAt = s.RevokedAt!.Value }).ToListAsync(ct);
+
+        RedisKey[] keys = [Applied, Pending, .. rows.Select(r => SessionKey(r.Id))];
+        RedisValue[] values =
+        [
+            applied, highest, (long)BookkeepingLifetime.TotalMilliseconds,
+            .. rows.Select(r => (RedisValue)(long)Math.Max(1, (r.RevokedAt + BlacklistLifetime - now).TotalMilliseconds)),
+        ];
+        var filled = await redis.TryAsync("revocation.fill", database => database.ScriptEvaluateAsync(FillScript, keys, values));
+        if (filled.Ok && (int)filled.Value == 1)
+        {
+            logger.LogInformation("Redis revocation data caught up with PostgreSQL: {Count} sessions copied, revocations {From}..{To}",
+                rows.Count, applied, highest);
+        }
+    }
+
+    private void RaiseKnownHighest(long seq)
+    {
+        var current = Interlocked.Read(ref _knownHighest);
+        while (seq > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _knownHighest, seq, current);
+            if (seen == current)
             {
                 return;
             }
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            var now = time.GetUtcNow();
-            var since = now - BlacklistLifetime;
-            var revoked = await db.Sessions.AsNoTracking()
-                .Where(s => s.RevokedAt != null && s.RevokedAt > since)
-                .Select(s => new { s.Id, RevokedAt = s.RevokedAt!.Value })
-                .ToListAsync(ct);
-
-            var batch = database.CreateBatch();
-            var writes = revoked
-                .Select(s => batch.StringSetAsync(SessionKey(s.Id), "1", s.RevokedAt + BlacklistLifetime - now))
-                .Append(batch.StringSetAsync(Marker, now.ToString("O"), MarkerLifetime))
-                .ToList();
-            batch.Execute();
-            await Task.WhenAll(writes);
-            logger.LogInformation("Rebuilt the Redis revocation blacklist from PostgreSQL ({Count} sessions)", revoked.Count);
+            current = seen;
         }
-        finally
+    }
+}
+
+/// <summary>Keeps <see cref="RevocationStore"/> in step with PostgreSQL: once before the API serves, then every sync interval.</summary>
+public sealed class RevocationSync(RevocationStore revocations, IOptions<JwtOptions> options, TimeProvider time, ILogger<RevocationSync> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await SyncOnceAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RevocationSyncInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            _rebuild.Release();
+            await SyncOnceAsync(stoppingToken);
         }
     }
 
-    private async Task RebuildInBackgroundAsync()
+    private async Task SyncOnceAsync(CancellationToken ct)
     {
         try
         {
-            await RebuildAsync(CancellationToken.None);
+            await revocations.SyncAsync(ct);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or DbUpdateException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("Could not rebuild the revocation blacklist yet: {Reason}", ex.Message);
-        }
-    }
-
-    private async Task WriteAsync(Func<IBatch, IEnumerable<Task>> writes)
-    {
-        try
-        {
-            var batch = redis.GetDatabase().CreateBatch();
-            var tasks = writes(batch).ToList();
-            batch.Execute();
-            await Task.WhenAll(tasks);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // PostgreSQL already holds the revocation; refresh tokens are refused from there. Dropping the
-            // marker makes every instance ask PostgreSQL about access tokens until the blacklist is rebuilt.
-            logger.LogError("Could not write the revocation blacklist to Redis: {Reason}", ex.Message);
-            try
-            {
-                await redis.GetDatabase().KeyDeleteAsync(Marker);
-            }
-            catch (Exception inner) when (inner is RedisException or TimeoutException)
-            {
-                logger.LogError("Redis is unreachable; access-token revocation checks fall back to PostgreSQL while it is down");
-            }
+            // PostgreSQL unreachable: checks keep asking it (and answer 503 while it is down); retried next tick.
+            logger.LogWarning("Could not compare Redis's revocation data with PostgreSQL: {Reason}", ex.Message);
         }
     }
 }

@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthApp.Api.Tokens;
 
-/// <summary>Ends sessions in PostgreSQL (the record) and then in the Redis blacklist (the fast path).</summary>
+/// <summary>
+/// Ends sessions in PostgreSQL (the record), numbered in commit order, then in the Redis blacklist (the
+/// fast path). If the Redis write is lost, the number tells every instance that Redis is behind.
+/// </summary>
 public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations)
 {
     public Task<int> RevokeSessionAsync(Guid sessionId, string reason, DateTimeOffset now, CancellationToken ct) =>
@@ -19,9 +22,32 @@ public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations
         {
             return 0;
         }
-        await db.Sessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), ct);
-        await revocations.BlacklistSessionsAsync(ids);
-        return ids.Count;
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        var (revoked, seq) = await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Taking the number locks the counter's row until commit: numbers follow commit order, without gaps.
+            var next = (await db.Database.SqlQuery<long>(
+                $"UPDATE revocation_counter SET value = value + 1 WHERE id = {RevocationCounter.SingletonId} RETURNING value AS \"Value\"")
+                .ToListAsync(ct)).Single();
+            var count = await db.Sessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(s => s.RevokedAt, now)
+                    .SetProperty(s => s.RevokedReason, reason)
+                    .SetProperty(s => s.RevocationSeq, next), ct);
+            if (count == 0)
+            {
+                await transaction.RollbackAsync(ct); // revoked meanwhile by someone else: no number spent
+                return (0, 0L);
+            }
+            await transaction.CommitAsync(ct);
+            return (count, next);
+        });
+        if (revoked > 0)
+        {
+            await revocations.BlacklistSessionsAsync(ids, seq);
+        }
+        return revoked;
     }
 }

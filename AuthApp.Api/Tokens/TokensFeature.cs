@@ -29,7 +29,7 @@ public static class TokensFeature
         services.AddScoped<SessionRevoker>();
         services.AddScoped<SigningKeyService>();
         services.AddHostedService<ExpiredTokenCleanup>();
-        services.AddHostedService<RevocationWarmUp>();
+        services.AddHostedService<RevocationSync>();
         services.AddAccessTokenAuthentication();
         return services;
     }

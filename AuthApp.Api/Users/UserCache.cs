@@ -20,23 +20,16 @@ public sealed class UserCacheOptions
 /// <c>GET /user/me</c> is answered without PostgreSQL. Invalidated by every change to the user.
 /// If Redis fails, the profile comes from PostgreSQL: slower, still correct.
 /// </summary>
-public sealed class UserCache(IConnectionMultiplexer redis, AuthDbContext db, IOptions<UserCacheOptions> options, ILogger<UserCache> logger)
+public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserCacheOptions> options, ILogger<UserCache> logger)
 {
     private static RedisKey Key(Guid id) => $"authapp:user:{id:N}";
 
     public async Task<UserProfile?> GetAsync(Guid id, CancellationToken ct)
     {
-        try
+        var (ok, cached) = await redis.TryAsync("user_cache.get", database => database.StringGetAsync(Key(id)));
+        if (ok && cached.HasValue)
         {
-            var cached = await redis.GetDatabase().StringGetAsync(Key(id));
-            if (cached.HasValue)
-            {
-                return JsonSerializer.Deserialize((string)cached!, ApiJsonContext.Default.UserProfile);
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("User cache read failed ({Reason}); reading PostgreSQL", ex.Message);
+            return JsonSerializer.Deserialize((string)cached!, ApiJsonContext.Default.UserProfile);
         }
 
         var profile = await db.Users.AsNoTracking().Where(u => u.Id == id)
@@ -51,27 +44,16 @@ public sealed class UserCache(IConnectionMultiplexer redis, AuthDbContext db, IO
 
     public async Task InvalidateAsync(Guid id)
     {
-        try
-        {
-            await redis.GetDatabase().KeyDeleteAsync(Key(id));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        if (!(await redis.TryAsync("user_cache.invalidate", database => database.KeyDeleteAsync(Key(id)))).Ok)
         {
             // The entry expires on its own within the TTL; log so an operator can see the stale window.
-            logger.LogError("Could not invalidate the cached profile of {UserId}: {Reason}", id, ex.Message);
+            logger.LogError("Could not invalidate the cached profile of {UserId}; it may be served for up to {TimeToLive}", id, options.Value.TimeToLive);
         }
     }
 
     private async Task SetAsync(UserProfile profile)
     {
-        try
-        {
-            await redis.GetDatabase().StringSetAsync(Key(profile.Id),
-                JsonSerializer.Serialize(profile, ApiJsonContext.Default.UserProfile), options.Value.TimeToLive);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("User cache write failed: {Reason}", ex.Message);
-        }
+        var json = JsonSerializer.Serialize(profile, ApiJsonContext.Default.UserProfile);
+        await redis.TryAsync("user_cache.set", database => database.StringSetAsync(Key(profile.Id), json, options.Value.TimeToLive));
     }
 }

@@ -48,8 +48,9 @@ public static class LocalPostgresExtensions
             healthCheckKey, new PostgresQueryHealthCheck(server), failureStatus: null, tags: null));
 
         return builder.AddResource(server)
-            // PostgreSQL reads its port from PGPORT, so Aspire can allocate it and proxy it like a container's.
-            .WithEndpoint(name: LocalPostgresServerResource.EndpointName, scheme: "tcp", env: "PGPORT")
+            // PostgreSQL reads its port from PGPORT, so Aspire can allocate it. Not behind Aspire's proxy: a stopped
+            // server then refuses connections at once instead of leaving them hanging in the proxy.
+            .WithEndpoint(name: LocalPostgresServerResource.EndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
             .WithArgs(commandLine.Skip(1).ToArray())
             .WithArgs("-D", server.DataDirectory, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=")
             .WithIconName("DatabaseStack")

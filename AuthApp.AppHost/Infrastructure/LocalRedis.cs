@@ -33,7 +33,9 @@ public static class LocalRedisExtensions
             healthCheckKey, new RedisPingHealthCheck(redis), failureStatus: null, tags: null));
 
         return builder.AddResource(redis)
-            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
+            // Not behind Aspire's proxy: a stopped or dead Redis then refuses connections at once instead of
+            // leaving them open in a proxy that never answers. Aspire still allocates the port.
+            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
             // The password goes into a 0600 config file, not onto the command line the dashboard shows.
             .WithArgs(context =>
             {

@@ -22,7 +22,7 @@ namespace AuthApp.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("AuthApp.Api.Data.RefreshToken", b =>
+            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
                     b.Property<Guid>("Jti")
                         .ValueGeneratedOnAdd()
@@ -57,7 +57,30 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.RevocationCounter", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revocation_counter");
+
+                    b.ToTable("revocation_counter", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Value = 0L
+                        });
+                });
+
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -71,6 +94,10 @@ namespace AuthApp.Data.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.Property<long?>("RevocationSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revocation_seq");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
@@ -91,6 +118,9 @@ namespace AuthApp.Data.Migrations
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_sessions_expires_at");
 
+                    b.HasIndex("RevocationSeq")
+                        .HasDatabaseName("ix_sessions_revocation_seq");
+
                     b.HasIndex("RevokedAt")
                         .HasDatabaseName("ix_sessions_revoked_at");
 
@@ -100,7 +130,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.SigningKey", b =>
+            modelBuilder.Entity("AuthApp.Data.SigningKey", b =>
                 {
                     b.Property<string>("Kid")
                         .HasMaxLength(64)
@@ -140,7 +170,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("signing_keys", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.User", b =>
+            modelBuilder.Entity("AuthApp.Data.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -218,9 +248,9 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.RefreshToken", b =>
+            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
-                    b.HasOne("AuthApp.Api.Data.Session", "Session")
+                    b.HasOne("AuthApp.Data.Session", "Session")
                         .WithMany("RefreshTokens")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -230,9 +260,9 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("Session");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
-                    b.HasOne("AuthApp.Api.Data.User", "User")
+                    b.HasOne("AuthApp.Data.User", "User")
                         .WithMany("Sessions")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -242,12 +272,12 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.Navigation("RefreshTokens");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.User", b =>
+            modelBuilder.Entity("AuthApp.Data.User", b =>
                 {
                     b.Navigation("Sessions");
                 });

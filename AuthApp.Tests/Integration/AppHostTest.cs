@@ -12,6 +12,7 @@ public abstract class AppHostTest<TFixture>(TFixture fixture, ITestOutputHelper 
 
     protected TFixture Fixture => fixture;
     protected HttpClient Api => fixture.Api;
+    protected ITestOutputHelper Output => output;
 
     public void Dispose()
     {
