@@ -48,6 +48,9 @@ public static class ServiceDefaultsExtensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        // The standard resilience handler also wraps the OTLP exporter's HttpClient: without this, every export
+        // writes an "Execution attempt … Result: '200'" line. Retries and failures (warnings) still show.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
