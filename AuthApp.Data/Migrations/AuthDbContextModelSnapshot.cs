@@ -22,7 +22,30 @@ namespace AuthApp.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("AuthApp.Api.Data.RefreshToken", b =>
+            modelBuilder.Entity("AuthApp.Data.ImportedUser", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_imported_users");
+
+                    b.ToTable("imported_users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
                     b.Property<Guid>("Jti")
                         .ValueGeneratedOnAdd()
@@ -57,7 +80,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -100,7 +123,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.SigningKey", b =>
+            modelBuilder.Entity("AuthApp.Data.SigningKey", b =>
                 {
                     b.Property<string>("Kid")
                         .HasMaxLength(64)
@@ -140,7 +163,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("signing_keys", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.User", b =>
+            modelBuilder.Entity("AuthApp.Data.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -181,8 +204,8 @@ namespace AuthApp.Data.Migrations
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
                         .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
@@ -197,8 +220,8 @@ namespace AuthApp.Data.Migrations
 
                     b.Property<string>("Username")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
                         .HasColumnName("username");
 
                     b.HasKey("Id")
@@ -218,9 +241,9 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.RefreshToken", b =>
+            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
-                    b.HasOne("AuthApp.Api.Data.Session", "Session")
+                    b.HasOne("AuthApp.Data.Session", "Session")
                         .WithMany("RefreshTokens")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -230,9 +253,9 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("Session");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
-                    b.HasOne("AuthApp.Api.Data.User", "User")
+                    b.HasOne("AuthApp.Data.User", "User")
                         .WithMany("Sessions")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -242,12 +265,12 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.Navigation("RefreshTokens");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.User", b =>
+            modelBuilder.Entity("AuthApp.Data.User", b =>
                 {
                     b.Navigation("Sessions");
                 });
