@@ -121,9 +121,19 @@ public sealed class DjangoImporter(
         return DjangoRowPolicy.Decide(row, PasswordProblem);
     }
 
-    /// <summary>Why a stored password can never log in, or null when a login can verify it.</summary>
-    private static string? PasswordProblem(string stored) =>
-        stored.StartsWith('!') ? "unusable password (Django's set_unusable_password)"
-        : stored.Length == 0 ? "no password"
-        : null;
+    /// <summary>Why a stored password can never log in, or null when a login can verify it (parsed, never computed; no hash material in the text).</summary>
+    private static string? PasswordProblem(string stored)
+    {
+        var info = DjangoPasswordVerifier.Inspect(stored);
+        var detail = info.Reason is { Length: > 0 } reason ? $": {reason}" : "";
+        return info.Status switch
+        {
+            DjangoHashStatus.Verifiable => null,
+            DjangoHashStatus.Unusable => "unusable password (Django's set_unusable_password)",
+            DjangoHashStatus.Unknown => stored.Length == 0 ? "no password" : "not a Django password format",
+            DjangoHashStatus.Unsupported => $"{info.Format} hashes are not verified by AuthApp{detail}",
+            DjangoHashStatus.CostTooHigh => $"{info.Format} cost above AuthApp's limits{detail}",
+            _ => $"malformed {info.Format} hash{detail}",
+        };
+    }
 }
