@@ -22,8 +22,8 @@ public sealed record DjangoUsersFile(
     [property: JsonPropertyName("users")] IReadOnlyList<DjangoUser> Users);
 
 /// <summary>
-/// The original service's users table as its own code wrote it (shared/data/django, beside the repository): the dump,
-/// and the named users with their plaintext passwords and the pepper.
+/// The original service's users table as its own code wrote it (shared/data/django, found as the hasher tests find it): the
+/// dump, and the named users with their plaintext passwords and the pepper.
 /// </summary>
 public static class DjangoData
 {
@@ -73,16 +73,5 @@ public static class DjangoData
         return target;
     }
 
-    private static string Find(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "data", "django", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new FileNotFoundException($"shared/data/django/{file} was not found beside the repository or above it.");
-    }
+    private static string Find(string file) => Path.Combine(Unit.DjangoHashers.DjangoFixture.Directory, file);
 }
