@@ -37,8 +37,22 @@ public sealed class DjangoImporter(
 
     public async Task<DjangoImportReport> RunAsync(CancellationToken ct)
     {
-        var settings = options.Value;
         using var activity = MigrationWorker.ActivitySource.StartActivity(ActivityName);
+        try
+        {
+            return await RunAsync(activity, ct);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.AddException(ex);
+            activity.SetStatus(ActivityStatusCode.Error, ex is DjangoImportException ? ex.Message : null);
+            throw;
+        }
+    }
+
+    private async Task<DjangoImportReport> RunAsync(Activity? activity, CancellationToken ct)
+    {
+        var settings = options.Value;
         activity?.SetTag("django.import.dry_run", settings.DryRun);
         var started = Stopwatch.StartNew();
 
