@@ -72,6 +72,14 @@ public sealed partial class DjangoImportTests(DjangoAppHostFixture fixture, ITes
     }
 
     [Fact]
+    public void The_apphost_takes_the_source_and_the_pepper_as_secret_parameters()
+    {
+        var parameters = Fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().ToList();
+        Assert.True(parameters.Single(p => p.Name == "django-db").Secret);
+        Assert.True(parameters.Single(p => p.Name == "django-password-pepper").Secret);
+    }
+
+    [Fact]
     public async Task Staff_routes_open_to_the_imported_staff_user()
     {
         var staff = DjangoData.Named("superuser");
