@@ -124,6 +124,13 @@ public static class DjangoPasswordVerifier
             // A lone surrogate: Python's str.encode() raises on it too, so Django never hashed such a password.
             return PasswordVerification.Failed;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException
+            or CryptographicException or BCrypt.Net.SaltParseException)
+        {
+            // Parsing admits only values the libraries accept; should one still refuse a value, the login fails
+            // closed rather than with a server error.
+            return PasswordVerification.Failed;
+        }
         finally
         {
             if (secret is not null)

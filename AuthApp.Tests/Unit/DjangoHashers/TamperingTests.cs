@@ -153,3 +153,33 @@ public sealed class TamperingTests
         Assert.Equal(PasswordVerification.Failed, DjangoPasswordVerifier.Verify(made, "a\0b", ""));
     }
 }
+
+/// <summary>Random single-character corruptions of every Django-made value: never an exception, whatever the result.</summary>
+public sealed class CorruptionTests
+{
+    // Tight bounds, so that a corruption that raises a cost (04 → 14 for bcrypt) stays cheap in this test.
+    private static readonly DjangoHashLimits Cheap = DjangoHashLimits.Default with
+    {
+        MaxPbkdf2Iterations = 20_000, MaxBcryptCost = 6, MaxArgon2MemoryKiB = 16_384, MaxScryptCostBytes = 4L * 1024 * 1024,
+    };
+
+    public static TheoryData<DjangoVector> Vectors() => [.. DjangoVectors.All];
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void Random_corruptions_never_throw(DjangoVector vector)
+    {
+        const string alphabet = "$=+/.,!0123456789abcdefxyzABCXYZ \u00e9\ud800";
+        var random = new Random(vector.Name.Length * 7919);
+        for (var i = 0; i < 40; i++)
+        {
+            var chars = vector.Encoded.ToCharArray();
+            chars[random.Next(chars.Length)] = alphabet[random.Next(alphabet.Length)];
+            var corrupted = new string(chars);
+            var result = DjangoPasswordVerifier.Verify(corrupted, vector.Password, vector.Pepper, Cheap);
+            Assert.True(Enum.IsDefined(result));
+            _ = DjangoPasswordVerifier.Inspect(corrupted);
+            Assert.Equal(PasswordVerification.Failed, DjangoPasswordVerifier.Verify(corrupted[..(random.Next(corrupted.Length))], vector.Password, vector.Pepper, Cheap));
+        }
+    }
+}
