@@ -8,14 +8,20 @@ try
     // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server programs or existing servers.
     var infrastructure = builder.AddAuthInfrastructure();
 
-    // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key.
+    // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key
+    // (the original Django service's SECRET_KEY, to keep its simplejwt consumers validating AuthApp's tokens).
     var jwtSigningKey = builder.AddParameter("jwt-signing-key",
         new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+
+    // The move from Django: the original's password pepper (Parameters:django-password-pepper), when set.
+    var djangoPepper = builder.AddDjangoPepper();
 
     var migrations = builder.AddProject<Projects.AuthApp_MigrationService>("migrations")
         .WithReference(infrastructure.Database)
         .WaitFor(infrastructure.Database)
         .WithSuperuserSeed(builder)
+        .WithDjangoImport(builder)
+        .WithDjangoPepper(djangoPepper)
         .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
 
     builder.AddProject<Projects.AuthApp_Api>("api")
@@ -23,6 +29,7 @@ try
         .WithReference(infrastructure.Cache)
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
         .WithSigningAlgorithm(builder)
+        .WithDjangoPepper(djangoPepper)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
         .WaitFor(infrastructure.Cache)
         .WaitForCompletion(migrations)

@@ -26,6 +26,34 @@ public static class AppHostExtensions
     }
 
     /// <summary>
+    /// The move from the original Django service: when the secret parameter <c>django-db</c> (a PostgreSQL connection
+    /// string to the original's database) is set, the migration worker imports its users after the migrations.
+    /// Unset, there is no import and no such parameter in the manifest.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDjangoImport(this IResourceBuilder<ProjectResource> migrations, IDistributedApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Parameters:django-db"]))
+        {
+            return migrations;
+        }
+        var source = builder.AddParameter("django-db", secret: true);
+        return migrations.WithEnvironment("Import__Django__ConnectionString", source);
+    }
+
+    /// <summary>
+    /// The original's <c>PASSWORD_PEPPER</c> as the secret parameter <c>django-password-pepper</c>, when it is set; null otherwise
+    /// (and no such parameter in the manifest).
+    /// </summary>
+    public static IResourceBuilder<ParameterResource>? AddDjangoPepper(this IDistributedApplicationBuilder builder) =>
+        string.IsNullOrEmpty(builder.Configuration["Parameters:django-password-pepper"])
+            ? null
+            : builder.AddParameter("django-password-pepper", secret: true);
+
+    /// <summary>The API verifies imported Django hashes with the pepper; the migration worker only reports that it is configured.</summary>
+    public static IResourceBuilder<ProjectResource> WithDjangoPepper(this IResourceBuilder<ProjectResource> service, IResourceBuilder<ParameterResource>? pepper) =>
+        pepper is null ? service : service.WithEnvironment("Passwords__Django__Pepper", pepper);
+
+    /// <summary>
     /// <c>AuthApp:Jwt:SigningAlgorithm</c> = ES256 switches the API to rotating asymmetric keys with a JWKS;
     /// unset, the API's default (HS256 with the jwt-signing-key secret) applies.
     /// </summary>

@@ -10,14 +10,16 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<RevocationCounter> RevocationCounters => Set<RevocationCounter>();
+    public DbSet<ImportedUser> ImportedUsers => Set<ImportedUser>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>(user =>
         {
             user.ToTable("users");
-            user.Property(u => u.Username).HasMaxLength(30);
-            user.Property(u => u.NormalizedUsername).HasMaxLength(30);
+            // Wide enough for usernames imported from Django; new ones follow UsernameRules.MaxLength.
+            user.Property(u => u.Username).HasMaxLength(UsernameRules.StoredMaxLength);
+            user.Property(u => u.NormalizedUsername).HasMaxLength(UsernameRules.StoredMaxLength);
             user.Property(u => u.Email).HasMaxLength(254);
             user.Property(u => u.NormalizedEmail).HasMaxLength(254);
             user.Property(u => u.PasswordHash).HasMaxLength(512);
@@ -52,6 +54,14 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             key.Property(k => k.Kid).HasMaxLength(64);
             key.Property(k => k.Algorithm).HasMaxLength(16);
             key.HasIndex(k => k.CreatedAt);
+        });
+
+        modelBuilder.Entity<ImportedUser>(imported =>
+        {
+            imported.ToTable("imported_users");
+            // No foreign key: the ledger remembers an imported account even after it is deleted.
+            imported.HasKey(i => i.UserId);
+            imported.Property(i => i.Source).HasMaxLength(16);
         });
 
         modelBuilder.Entity<RefreshToken>(token =>

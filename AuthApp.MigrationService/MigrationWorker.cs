@@ -1,25 +1,40 @@
 using AuthApp.Data.Passwords;
 using System.Diagnostics;
 using AuthApp.Data;
+using AuthApp.MigrationService.DjangoImport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AuthApp.MigrationService;
 
 /// <summary>
-/// Applies the EF Core migrations (the only place that does), seeds the configured superuser, then
-/// stops the host. The AppHost starts the API only after this exits 0.
+/// Applies the EF Core migrations (the only place that does), seeds the configured superuser, imports the
+/// original Django service's users when <c>Import:Django:ConnectionString</c> is set, then stops the host.
+/// The AppHost starts the API only after this exits 0.
 /// </summary>
 public sealed class MigrationWorker(
     IServiceProvider services,
     IHostApplicationLifetime lifetime,
     IOptions<SuperuserOptions> superuser,
+    IOptions<DjangoImportOptions> djangoImport,
+    DjangoImporter importer,
     TimeProvider time,
     ILogger<MigrationWorker> logger) : BackgroundService
 {
     public static readonly ActivitySource ActivitySource = new("AuthApp.Migrations");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The import comes after the migrations, so it writes into the current schema; a failed import fails the
+        // worker, and the AppHost does not start the API on a half-done move.
+        if (await MigrateAsync(stoppingToken) && djangoImport.Value.IsConfigured)
+        {
+            await DjangoImportCommand.RunAsync(importer, logger, stoppingToken);
+        }
+        lifetime.StopApplication();
+    }
+
+    private async Task<bool> MigrateAsync(CancellationToken stoppingToken)
     {
         using var activity = ActivitySource.StartActivity("Migrating database", ActivityKind.Client);
         try
@@ -46,9 +61,9 @@ public sealed class MigrationWorker(
             activity?.SetStatus(ActivityStatusCode.Error);
             logger.LogCritical("Database migration failed: {Reason}", ex.GetBaseException().Message);
             Environment.ExitCode = 1;
+            return false;
         }
-
-        lifetime.StopApplication();
+        return true;
     }
 
     private async Task SeedSuperuserAsync(AuthDbContext db, PasswordHasher hasher, CancellationToken ct)

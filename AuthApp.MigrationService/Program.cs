@@ -1,8 +1,12 @@
 using AuthApp.Data;
 using AuthApp.Data.Passwords;
 using AuthApp.MigrationService;
+using AuthApp.MigrationService.DjangoImport;
 
-var builder = Host.CreateApplicationBuilder(args);
+// Two modes: migrate (and seed, and import from Django when Import:Django:ConnectionString is set), or
+// `import-django [--dry-run]`: the import alone.
+var importOnly = DjangoImportCommand.IsRequested(args);
+var builder = Host.CreateApplicationBuilder(DjangoImportCommand.ConfigurationArguments(args));
 
 builder.AddServiceDefaults();
 builder.AddAuthDatabase();
@@ -10,8 +14,16 @@ builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(Mig
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<PasswordHasher>();
+builder.Services.AddPasswordHasher();
 builder.Services.AddOptions<SuperuserOptions>().BindConfiguration(SuperuserOptions.Section);
-builder.Services.AddHostedService<MigrationWorker>();
+builder.Services.AddDjangoImport();
+if (importOnly)
+{
+    builder.Services.AddHostedService<DjangoImportCommand>();
+}
+else
+{
+    builder.Services.AddHostedService<MigrationWorker>();
+}
 
 builder.Build().Run();

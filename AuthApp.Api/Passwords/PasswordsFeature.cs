@@ -2,18 +2,19 @@ using AuthApp.Data.Passwords;
 
 namespace AuthApp.Api.Passwords;
 
-/// <summary>Hashing (the format lives in AuthApp.Data, shared with the migration worker), its concurrency gate, and Django's validators.</summary>
+/// <summary>Hashing (the format and the Django pepper live in AuthApp.Data, shared with the migration worker), its concurrency gate, and Django's validators.</summary>
 public static class PasswordsFeature
 {
     public static IServiceCollection AddPasswords(this IServiceCollection services)
     {
         services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPasswordHasher();
         services.AddOptions<HashingConcurrencyOptions>().BindConfiguration(HashingConcurrencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<PasswordHasher>();
         services.AddSingleton<PasswordHashingGate>();
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<PasswordValidator>();
+        services.AddHostedService<DjangoPepperStartupLog>();
         return services;
     }
 }

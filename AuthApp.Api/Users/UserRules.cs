@@ -6,20 +6,14 @@ namespace AuthApp.Api.Users;
 /// <summary>Username and e-mail rules (SPEC §3), with DRF's wording where DRF had a message.</summary>
 public static class UserRules
 {
-    public const int UsernameMinLength = 3;
-    public const int UsernameMaxLength = 30;
+    public const int UsernameMinLength = UsernameRules.MinLength;
+    public const int UsernameMaxLength = UsernameRules.MaxLength;
     public const int EmailMaxLength = 254;
 
     public const string Required = "This field is required.";
     public const string Blank = "This field may not be blank.";
     public const string UsernameTaken = "A user with that username already exists.";
     public const string EmailTaken = "user with this email already exists.";
-
-    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
-    {
-        "admin", "administrator", "root", "system", "support", "staff", "superuser", "moderator",
-        "api", "auth", "login", "logout", "me", "user", "users", "null", "undefined", "anonymous", "authapp",
-    };
 
     public static List<string> ValidateUsername(string? username)
     {
@@ -32,25 +26,13 @@ public static class UserRules
         {
             return [Blank];
         }
-        var errors = new List<string>();
-        if (trimmed.Length < UsernameMinLength)
+        return UsernameRules.Check(trimmed).Select(problem => problem switch
         {
-            errors.Add($"Ensure this field has at least {UsernameMinLength} characters.");
-        }
-        if (trimmed.Length > UsernameMaxLength)
-        {
-            errors.Add($"Ensure this field has no more than {UsernameMaxLength} characters.");
-        }
-        // ASCII letters and digits only: no look-alikes, no control or invisible characters to normalise away.
-        if (!trimmed.All(char.IsAsciiLetterOrDigit))
-        {
-            errors.Add("Username may contain only letters and digits.");
-        }
-        if (Reserved.Contains(UserNormalization.Username(trimmed)))
-        {
-            errors.Add("This username is reserved.");
-        }
-        return errors;
+            UsernameProblem.TooShort => $"Ensure this field has at least {UsernameMinLength} characters.",
+            UsernameProblem.TooLong => $"Ensure this field has no more than {UsernameMaxLength} characters.",
+            UsernameProblem.NotAsciiLettersAndDigits => "Username may contain only letters and digits.",
+            _ => "This username is reserved.",
+        }).ToList();
     }
 
     public static List<string> ValidateEmail(string? email)

@@ -94,7 +94,9 @@ public sealed class UserService(
 
         var errors = new FieldErrors();
         string? newNormalizedUsername = null, newNormalizedEmail = null;
-        if (request.Username is not null)
+        // A value equal to the stored one is kept as it is: a legacy username or e-mail imported from Django
+        // stays valid until its owner changes it, and then the rules for new values apply.
+        if (request.Username is not null && request.Username.Trim() != user.Username)
         {
             errors.Add("username", UserRules.ValidateUsername(request.Username));
             newNormalizedUsername = UserNormalization.Username(request.Username);
@@ -105,7 +107,7 @@ public sealed class UserService(
                 errors.Add("username", UserRules.UsernameTaken);
             }
         }
-        if (request.Email is not null)
+        if (request.Email is not null && request.Email.Trim() != user.Email)
         {
             errors.Add("email", UserRules.ValidateEmail(request.Email));
             newNormalizedEmail = UserNormalization.Email(request.Email);
@@ -167,14 +169,14 @@ public sealed class UserService(
             }
             user.PasswordHash = hash.Value!;
         }
-        if (request.Username is not null)
+        if (newNormalizedUsername is not null)
         {
-            user.Username = request.Username.Trim();
+            user.Username = request.Username!.Trim();
             user.NormalizedUsername = newNormalizedUsername!;
         }
-        if (request.Email is not null)
+        if (newNormalizedEmail is not null)
         {
-            user.Email = UserNormalization.EmailForDisplay(request.Email);
+            user.Email = UserNormalization.EmailForDisplay(request.Email!);
             user.NormalizedEmail = newNormalizedEmail!;
         }
         user.UpdatedAt = now;

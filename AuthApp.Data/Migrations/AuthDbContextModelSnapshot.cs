@@ -22,6 +22,29 @@ namespace AuthApp.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("AuthApp.Data.ImportedUser", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_imported_users");
+
+                    b.ToTable("imported_users", (string)null);
+                });
+
             modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
                     b.Property<Guid>("Jti")
@@ -211,8 +234,8 @@ namespace AuthApp.Data.Migrations
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
                         .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
@@ -227,8 +250,8 @@ namespace AuthApp.Data.Migrations
 
                     b.Property<string>("Username")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
                         .HasColumnName("username");
 
                     b.HasKey("Id")

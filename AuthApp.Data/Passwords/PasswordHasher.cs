@@ -18,22 +18,24 @@ public enum PasswordVerification
 /// <summary>
 /// New hashes are Argon2id PHC strings (<c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c>) computed by
 /// libsodium through NSec. Verification also accepts the formats of the systems AuthApp replaces:
-/// Django's <c>pbkdf2_sha256$iterations$salt$hash</c> and ASP.NET Core Identity v3, and asks for a
-/// re-hash after a successful login with them.
+/// every Django format (<see cref="DjangoPasswordVerifier"/>, with the original's pepper from
+/// <see cref="DjangoPasswordOptions"/>) and ASP.NET Core Identity v3, and asks for a re-hash after a
+/// successful login with them. Unusable, unknown and malformed values fail closed.
 /// </summary>
 public sealed class PasswordHasher
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
     private const string Argon2Prefix = "$argon2id$";
-    private const string DjangoPrefix = "pbkdf2_sha256$";
 
     private readonly PasswordHashingOptions _options;
+    private readonly string _djangoPepper;
     private readonly string _dummyHash;
 
-    public PasswordHasher(IOptions<PasswordHashingOptions> options)
+    public PasswordHasher(IOptions<PasswordHashingOptions> options, IOptions<DjangoPasswordOptions>? django = null)
     {
         _options = options.Value;
+        _djangoPepper = django?.Value.Pepper ?? "";
         // Verified against when the user does not exist, so that unknown users cost the same as known ones.
         _dummyHash = Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
     }
@@ -51,9 +53,9 @@ public sealed class PasswordHasher
         {
             return VerifyArgon2id(storedHash, password);
         }
-        if (storedHash.StartsWith(DjangoPrefix, StringComparison.Ordinal))
+        if (DjangoPasswordVerifier.IsDjangoFormat(storedHash))
         {
-            return Rehash(VerifyDjangoPbkdf2(storedHash, password));
+            return DjangoPasswordVerifier.Verify(storedHash, password, _djangoPepper);
         }
         return Rehash(VerifyIdentityV3(storedHash, password));
     }
@@ -90,19 +92,6 @@ public sealed class PasswordHasher
         return memory < _options.MemorySizeKiB || iterations < _options.Iterations
             ? PasswordVerification.SuccessRehashNeeded
             : PasswordVerification.Success;
-    }
-
-    private static bool VerifyDjangoPbkdf2(string storedHash, string password)
-    {
-        var parts = storedHash.Split('$');
-        if (parts.Length != 4 || !int.TryParse(parts[1], out var iterations) || iterations < 1 ||
-            !TryFromBase64(parts[3], out var expected))
-        {
-            return false;
-        }
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(parts[2]),
-            iterations, HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
     /// <summary>Identity v3: 0x01 | PRF (u32 BE) | iterations (u32 BE) | salt length (u32 BE) | salt | subkey.</summary>

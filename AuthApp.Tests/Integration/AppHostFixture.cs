@@ -20,11 +20,15 @@ public class AppHostFixture : IAsyncLifetime
 
     private readonly CancellationTokenSource _stopCapture = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _apiLogs = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _migrationLogs = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
     /// <summary>Every console line the API has written so far.</summary>
     public IReadOnlyCollection<string> ApiLogs => _apiLogs;
+
+    /// <summary>Every console line the migration worker has written so far, over all its runs.</summary>
+    public IReadOnlyCollection<string> MigrationLogs => _migrationLogs;
     public HttpClient Api { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -43,6 +47,7 @@ public class AppHostFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        ConfigureApp(builder);
         var api = builder.CreateResourceBuilder<ProjectResource>("api");
         ConfigureApi(api);
         api
@@ -60,10 +65,12 @@ public class AppHostFixture : IAsyncLifetime
         // The API starts only after the migration worker has finished; it must have finished well.
         var migrated = await App.ResourceNotifications.WaitForResourceAsync("migrations",
             e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
-        Assert.Equal(0, migrated.Snapshot.ExitCode);
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        _ = CaptureLogsAsync(logs, migrated.ResourceId, _migrationLogs, _stopCapture.Token);
+        Assert.True(migrated.Snapshot.ExitCode == 0, $"the migration worker exited {migrated.Snapshot.ExitCode}");
         var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         // Console logs are kept per running instance (api-xxxx), not per resource name.
-        _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), running.ResourceId, _stopCapture.Token);
+        _ = CaptureLogsAsync(logs, running.ResourceId, _apiLogs, _stopCapture.Token);
         Api = CreateApiClient();
     }
 
@@ -72,6 +79,11 @@ public class AppHostFixture : IAsyncLifetime
 
     protected virtual HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
 
+    /// <summary>Changes to the model before it is built, for a fixture that runs the app differently.</summary>
+    protected virtual void ConfigureApp(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
     /// <summary>API settings for a fixture that runs the API differently.</summary>
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
     {
@@ -79,7 +91,7 @@ public class AppHostFixture : IAsyncLifetime
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
-    private async Task CaptureApiLogsAsync(ResourceLoggerService logs, string resourceId, CancellationToken ct)
+    private static async Task CaptureLogsAsync(ResourceLoggerService logs, string resourceId, System.Collections.Concurrent.ConcurrentQueue<string> into, CancellationToken ct)
     {
         try
         {
@@ -87,7 +99,7 @@ public class AppHostFixture : IAsyncLifetime
             {
                 foreach (var line in batch)
                 {
-                    _apiLogs.Enqueue(line.Content);
+                    into.Enqueue(line.Content);
                 }
             }
         }

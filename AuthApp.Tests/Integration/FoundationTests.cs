@@ -48,6 +48,15 @@ public sealed class FoundationTests(AppHostFixture fixture, ITestOutputHelper ou
         Assert.StartsWith("$argon2id$", reader.GetString(3));
     }
 
+    [Fact]
+    public void Without_a_django_source_or_pepper_there_is_no_import_and_no_such_parameter()
+    {
+        var parameters = Fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Select(p => p.Name);
+        Assert.DoesNotContain("django-db", parameters);
+        Assert.DoesNotContain("django-password-pepper", parameters);
+        Assert.DoesNotContain(Fixture.MigrationLogs, line => line.Contains("Django import", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("/health")]
     [InlineData("/alive")]

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AuthApp.Data.Migrations
 {
     [DbContext(typeof(AuthDbContext))]
-    [Migration("20261126062132_NumberRevocations")]
+    [Migration("20261126071600_NumberRevocations")]
     partial class NumberRevocations
     {
         /// <inheritdoc />
@@ -24,6 +24,29 @@ namespace AuthApp.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("AuthApp.Data.ImportedUser", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_imported_users");
+
+                    b.ToTable("imported_users", (string)null);
+                });
 
             modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
@@ -214,8 +237,8 @@ namespace AuthApp.Data.Migrations
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
                         .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
@@ -230,8 +253,8 @@ namespace AuthApp.Data.Migrations
 
                     b.Property<string>("Username")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
                         .HasColumnName("username");
 
                     b.HasKey("Id")
