@@ -16,14 +16,14 @@ try
         .WithReference(infrastructure.Database)
         .WaitFor(infrastructure.Database)
         .WithSuperuserSeed(builder)
-        .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
+        .WithEnvironmentNameInRunMode(builder, "DOTNET_ENVIRONMENT");
 
     builder.AddProject<Projects.AuthApp_Api>("api")
         .WithReference(infrastructure.Database)
         .WithReference(infrastructure.Cache)
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
         .WithSigningAlgorithm(builder)
-        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
         .WaitFor(infrastructure.Cache)
         .WaitForCompletion(migrations)
         .WithHttpHealthCheck("/health")
