@@ -4,8 +4,10 @@ using AuthApp.AppHost.Infrastructure;
 try
 {
     var builder = DistributedApplication.CreateBuilder(args);
+    var apiReplicas = ApiReplicas.Parse(builder.Configuration[ApiReplicas.SettingName]);
 
-    // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server programs or existing servers.
+    // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server
+    // programs or existing servers; in a published manifest, containers or connection-string parameters (AuthApp:Publish:Databases).
     var infrastructure = builder.AddAuthInfrastructure();
 
     // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key.
@@ -24,6 +26,7 @@ try
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
         .WithSigningAlgorithm(builder)
         .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
+        .WithReplicas(apiReplicas)
         .WaitFor(infrastructure.Cache)
         .WaitForCompletion(migrations)
         .WithHttpHealthCheck("/health")
