@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace AuthApp.Tests.Integration;
 
@@ -11,7 +12,7 @@ namespace AuthApp.Tests.Integration;
 /// the worker runs again against a migrated database: it must change nothing, succeed and say nothing.
 /// </summary>
 [Collection(AppHostCollection.Name)]
-public sealed class MigrationWorkerRestartTests(AppHostFixture fixture)
+public sealed class MigrationWorkerRestartTests(AppHostFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_restarted_migration_worker_exits_0_changes_nothing_and_logs_nothing()
@@ -35,6 +36,7 @@ public sealed class MigrationWorkerRestartTests(AppHostFixture fixture)
 
         Assert.Equal(KnownResourceStates.Finished, secondRun.Snapshot.State?.Text);
         Assert.Equal(0, secondRun.Snapshot.ExitCode);
+        output.WriteLine($"The second run took {(secondRun.Snapshot.StopTimeStamp - secondRun.Snapshot.StartTimeStamp)?.TotalSeconds:F1} s from process start to exit.");
         Assert.Equal(before, await DatabaseStateAsync());
         // The orchestrator's own lines about starting it aside, nothing: no log line at Information or above, no stderr.
         var linesOfSecondRun = (await LogLinesAsync(logs, secondRun.ResourceId)).Skip(linesBefore.Count).ToList();

@@ -97,6 +97,20 @@ public sealed class PublishedManifestTests
     }
 
     [Fact]
+    public void Azure_yaml_lets_azd_deploy_the_apphost_without_questions()
+    {
+        var root = RepositoryRoot();
+        var settings = File.ReadAllLines(Path.Combine(root, "azure.yaml"))
+            .Select(line => line.Split('#')[0].Trim())
+            .Where(line => line.Contains(": "))
+            .ToDictionary(line => line[..line.IndexOf(':')], line => line[(line.IndexOf(':') + 1)..].Trim());
+        Assert.Equal("dotnet", settings["language"]);
+        Assert.Equal("containerapp", settings["host"]);
+        Assert.Equal("./AuthApp.AppHost/AuthApp.AppHost.csproj", settings["project"]);
+        Assert.True(File.Exists(Path.Combine(root, settings["project"])));
+    }
+
+    [Fact]
     public void The_schema_check_refuses_what_aspire_would_not_write() =>
         Assert.False(ManifestSchema.Value.Evaluate(JsonDocument.Parse("""{"resources":{"api":{"type":"project.v0"}}}""").RootElement).IsValid);
 
