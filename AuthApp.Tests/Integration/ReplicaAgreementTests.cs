@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Aspire.Hosting.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Xunit.Abstractions;
 
 namespace AuthApp.Tests.Integration;
 
@@ -10,10 +11,11 @@ namespace AuthApp.Tests.Integration;
 /// one instance (A) and checks the very next request on the other (B), each addressed on its own port.
 /// </summary>
 [Collection(ReplicasAppHostCollection.Name)]
-public sealed class ReplicaAgreementTests(ReplicasAppHostFixture fixture)
+public sealed class ReplicaAgreementTests(ReplicasAppHostFixture fixture, ITestOutputHelper output)
+    : AppHostTest<ReplicasAppHostFixture>(fixture, output)
 {
-    private HttpClient A => fixture.InstanceA;
-    private HttpClient B => fixture.InstanceB;
+    private HttpClient A => Fixture.InstanceA;
+    private HttpClient B => Fixture.InstanceB;
 
     private async Task<string> StaffTokenAsync() => (await A.LoginAsync("root@example.com", TestSecrets.SuperuserPassword)).Access;
 
@@ -26,10 +28,10 @@ public sealed class ReplicaAgreementTests(ReplicasAppHostFixture fixture)
     [Fact]
     public async Task The_tests_reach_two_separate_instances_each_on_its_own_port()
     {
-        var (first, second) = (fixture.Instances[0], fixture.Instances[1]);
+        var (first, second) = (Fixture.Instances[0], Fixture.Instances[1]);
         Assert.NotEqual(first.ProcessId, second.ProcessId);
         Assert.NotEqual(first.Address.Port, second.Address.Port);
-        Assert.DoesNotContain(fixture.App.GetEndpoint("api", "http").Port, new[] { first.Address.Port, second.Address.Port }); // not the proxy
+        Assert.DoesNotContain(Fixture.App.GetEndpoint("api", "http").Port, new[] { first.Address.Port, second.Address.Port }); // not the proxy
         foreach (var instance in new[] { A, B })
         {
             using var health = await instance.GetAsync("/health");
@@ -46,10 +48,7 @@ public sealed class ReplicaAgreementTests(ReplicasAppHostFixture fixture)
         using var logout = await A.LogoutAsync(user.AccessToken, user.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, logout.StatusCode);
 
-        using var me = await B.GetAsync("/api/v1/user/me", user.AccessToken);
-        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var refresh = await B.RefreshAsync(user.RefreshToken);
-        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await B.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
     }
 
     [Fact]
@@ -62,10 +61,7 @@ public sealed class ReplicaAgreementTests(ReplicasAppHostFixture fixture)
         using var deactivate = await A.PostJsonAsync($"/api/v1/admin/users/{user.Id}/deactivate", new { }, staff);
         Assert.Equal(HttpStatusCode.OK, deactivate.StatusCode);
 
-        using var me = await B.GetAsync("/api/v1/user/me", user.AccessToken);
-        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var refresh = await B.RefreshAsync(user.RefreshToken);
-        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await B.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
         using var login = await B.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password });
         await login.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
     }
@@ -155,14 +151,8 @@ public sealed class ReplicaAgreementTests(ReplicasAppHostFixture fixture)
         using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         for (var i = 0; i < 20; i++)
         {
-            var kid = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
-            var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-            {
-                Issuer = "authapp", Audience = "authapp-clients", Claims = TestTokens.ClaimsOf(user.AccessToken),
-                Expires = DateTime.UtcNow.AddMinutes(5),
-                SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(attacker) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256),
-            });
-            using var response = await A.GetAsync("/api/v1/user/me", forged);
+            var kid = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(); // shaped like a real one
+            using var response = await A.GetAsync("/api/v1/user/me", TestTokens.SignWithForeignKey(user.AccessToken, attacker, kid));
             await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
         }
         await AssertMeAsync(A, user.AccessToken);

@@ -76,7 +76,7 @@ public sealed class ReplicasAppHostFixture : AppHostFixture, IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ReplicasAppHostCollection : ICollectionFixture<ReplicasAppHostFixture>
 {
     public const string Name = "AppHost replicas";
