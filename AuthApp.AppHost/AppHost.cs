@@ -4,8 +4,10 @@ using AuthApp.AppHost.Infrastructure;
 try
 {
     var builder = DistributedApplication.CreateBuilder(args);
+    var apiReplicas = ApiReplicas.Parse(builder.Configuration[ApiReplicas.SettingName]);
 
-    // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server programs or existing servers.
+    // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server
+    // programs or existing servers; in a published manifest, containers or connection-string parameters (AuthApp:Publish:Databases).
     var infrastructure = builder.AddAuthInfrastructure();
 
     // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key
@@ -22,7 +24,7 @@ try
         .WithSuperuserSeed(builder)
         .WithDjangoImport(builder)
         .WithDjangoPepper(djangoPepper)
-        .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
+        .WithEnvironmentNameInRunMode(builder, "DOTNET_ENVIRONMENT");
 
     builder.AddProject<Projects.AuthApp_Api>("api")
         .WithReference(infrastructure.Database)
@@ -30,7 +32,8 @@ try
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
         .WithSigningAlgorithm(builder)
         .WithDjangoPepper(djangoPepper)
-        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
+        .WithReplicas(apiReplicas)
         .WaitFor(infrastructure.Cache)
         .WaitForCompletion(migrations)
         .WithHttpHealthCheck("/health")

@@ -9,11 +9,13 @@ public static class AppHostExtensions
     /// <summary>
     /// Django's <c>createsuperuser</c>: when <c>AuthApp:Superuser:Email</c> and the secret parameter
     /// <c>superuser-password</c> are configured, the migration worker creates (or keeps) that account.
+    /// In a published manifest the e-mail is enough: the password is a secret parameter the deployer asks for.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSuperuserSeed(this IResourceBuilder<ProjectResource> migrations, IDistributedApplicationBuilder builder)
     {
         var email = builder.Configuration["AuthApp:Superuser:Email"];
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(builder.Configuration["Parameters:superuser-password"]))
+        var passwordKnown = !string.IsNullOrWhiteSpace(builder.Configuration["Parameters:superuser-password"]);
+        if (string.IsNullOrWhiteSpace(email) || (builder.ExecutionContext.IsRunMode && !passwordKnown))
         {
             return migrations;
         }
@@ -62,10 +64,21 @@ public static class AppHostExtensions
             ? api.WithEnvironment("Jwt__SigningAlgorithm", algorithm)
             : api;
 
+    /// <summary>
+    /// The AppHost's own environment (Development, from its launch profile) for a service it runs here.
+    /// Not in a published manifest: the AppHost's environment says nothing about the one it is deployed to,
+    /// and a service with no environment set runs as Production.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEnvironmentNameInRunMode(this IResourceBuilder<ProjectResource> project,
+        IDistributedApplicationBuilder builder, string variable) =>
+        builder.ExecutionContext.IsRunMode
+            ? project.WithEnvironment(variable, builder.Environment.EnvironmentName)
+            : project;
+
     /// <summary>Links the interactive API reference from the dashboard (it is served in Development only).</summary>
     public static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
     {
-        if (!builder.Environment.IsDevelopment())
+        if (!builder.ExecutionContext.IsRunMode || !builder.Environment.IsDevelopment())
         {
             return api;
         }

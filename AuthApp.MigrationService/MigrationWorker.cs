@@ -45,10 +45,19 @@ public sealed class MigrationWorker(
             // The execution strategy retries transient failures (the server may still be starting).
             // EF's command log is off for this worker (appsettings): on a new database it logs its probe of the
             // missing history table as an error. Real failures end in the one critical line below.
+            // The worker also runs on every restart of its container (Container Apps restarts one that exited): with
+            // nothing to apply it reads the migration history, changes nothing and writes nothing above Debug.
             var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () => await db.Database.MigrateAsync(stoppingToken));
-            var applied = await db.Database.GetAppliedMigrationsAsync(stoppingToken);
-            logger.LogInformation("Database is at migration {Migration}", applied.LastOrDefault() ?? "(none)");
+            var pending = (await strategy.ExecuteAsync(() => db.Database.GetPendingMigrationsAsync(stoppingToken))).ToList();
+            if (pending.Count > 0)
+            {
+                await strategy.ExecuteAsync(async () => await db.Database.MigrateAsync(stoppingToken));
+                logger.LogInformation("Applied {Count} migration(s); the database is at {Migration}", pending.Count, pending[^1]);
+            }
+            else
+            {
+                logger.LogDebug("The database is up to date; no migration to apply");
+            }
 
             if (superuser.Value.IsConfigured)
             {
@@ -80,8 +89,10 @@ public sealed class MigrationWorker(
                 existing.IsSuperuser = existing.IsStaff = existing.IsActive = true;
                 existing.UpdatedAt = now;
                 await db.SaveChangesAsync(ct);
+                logger.LogInformation("Superuser {Email} already existed; made an active superuser again", options.Email);
+                return;
             }
-            logger.LogInformation("Superuser {Email} already exists", options.Email);
+            logger.LogDebug("Superuser {Email} already exists", options.Email);
             return;
         }
 

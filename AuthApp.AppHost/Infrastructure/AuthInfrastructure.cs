@@ -11,15 +11,21 @@ public sealed record AuthInfrastructure(
 
 public static class AuthInfrastructureExtensions
 {
-    /// <summary>Adds PostgreSQL (database <c>authdb</c>) and Redis (<c>cache</c>) the way <c>AuthApp:Infrastructure</c> says.</summary>
+    /// <summary>
+    /// Adds PostgreSQL (database <c>authdb</c>) and Redis (<c>cache</c>) the way <c>AuthApp:Infrastructure</c> says;
+    /// in publish mode, the way <c>AuthApp:Publish:Databases</c> says.
+    /// </summary>
     public static AuthInfrastructure AddAuthInfrastructure(this IDistributedApplicationBuilder builder)
     {
+        // Parsed in run mode too, so that a mistyped value stops the AppHost before anyone publishes with it.
+        var publishedDatabases = PublishedDatabasesSetting.Parse(builder.Configuration[PublishedDatabasesSetting.SettingName]);
         var choice = InfrastructureModeResolver.Resolve(
             builder.Configuration[InfrastructureModeResolver.SettingName],
             builder.ExecutionContext.IsPublishMode,
             containerRuntimeAnswers: () => ContainerRuntimeProbe.Answers(TimeSpan.FromSeconds(5)),
             findLocalPrograms: LocalServerDiscovery.Find,
-            connectionString: builder.Configuration.GetConnectionString);
+            connectionString: builder.Configuration.GetConnectionString,
+            publishedDatabases);
         Console.WriteLine($"AuthApp infrastructure: {choice.Mode.ToString().ToLowerInvariant()} ({choice.Reason})");
 
         return choice.Mode switch

@@ -53,14 +53,19 @@ public static class InfrastructureModeResolver
         bool isPublishMode,
         Func<bool> containerRuntimeAnswers,
         Func<LocalServerPrograms?> findLocalPrograms,
-        Func<string, string?> connectionString)
+        Func<string, string?> connectionString,
+        PublishedDatabases publishedDatabases = PublishedDatabases.Containers)
     {
         var requested = Parse(configuredValue);
 
-        // A manifest is deployed somewhere else (azd), where the servers are containers whatever this machine has.
+        // A manifest is deployed somewhere else (azd), whatever this machine has: the servers are containers
+        // there, or managed servers whose connection strings the deployer asks for.
         if (isPublishMode)
         {
-            return new(InfrastructureMode.Containers, "publish mode always models PostgreSQL and Redis as containers");
+            return publishedDatabases == PublishedDatabases.ConnectionStrings
+                ? new(InfrastructureMode.External,
+                    $"publish mode, {PublishedDatabasesSetting.SettingName}=connection-strings: authdb and cache are secret connection-string parameters")
+                : new(InfrastructureMode.Containers, $"publish mode, {PublishedDatabasesSetting.SettingName}=containers");
         }
 
         switch (requested)

@@ -51,10 +51,7 @@ public sealed class AdminTests(AppHostFixture fixture, ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, deactivate.StatusCode);
         Assert.False((await deactivate.ReadJsonAsync()).GetProperty("is_active").GetBoolean());
 
-        using var me = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
-        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var refresh = await Api.RefreshAsync(user.RefreshToken);
-        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await Api.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
         using var login = await Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password });
         await login.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
 

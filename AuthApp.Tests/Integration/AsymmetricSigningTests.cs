@@ -120,13 +120,7 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture, ITestOut
         using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         foreach (var kid in new[] { publishedKid, "unknown-kid" })
         {
-            var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-            {
-                Issuer = "authapp", Audience = "authapp-clients", Claims = TestTokens.ClaimsOf(user.AccessToken),
-                Expires = DateTime.UtcNow.AddMinutes(5),
-                SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(attacker) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256),
-            });
-            using var response = await Api.GetAsync("/api/v1/user/me", forged);
+            using var response = await Api.GetAsync("/api/v1/user/me", TestTokens.SignWithForeignKey(user.AccessToken, attacker, kid));
             await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
         }
     }

@@ -53,10 +53,7 @@ public sealed class DurabilityTests(AppHostFixture fixture, ITestOutputHelper ou
             await redis.GetServers().Single().FlushAllDatabasesAsync();
         }
 
-        using var revokedAccess = await Api.GetAsync("/api/v1/user/me", loggedOut.AccessToken);
-        await revokedAccess.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var revokedRefresh = await Api.RefreshAsync(loggedOut.RefreshToken);
-        await revokedRefresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await Api.AssertSessionRevokedAsync(loggedOut.AccessToken, loggedOut.RefreshToken);
         using var spent = await Api.RefreshAsync(rotated.RefreshToken);
         await spent.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_reused");
 

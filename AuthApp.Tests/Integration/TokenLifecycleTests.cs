@@ -123,10 +123,7 @@ public sealed class TokenLifecycleTests(AppHostFixture fixture, ITestOutputHelpe
         Assert.Equal(HttpStatusCode.OK, logout.StatusCode);
         Assert.Equal("Logout successful", (await logout.ReadJsonAsync()).GetProperty("message").GetString());
 
-        using var me = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
-        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var refresh = await Api.RefreshAsync(user.RefreshToken);
-        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await Api.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
     }
 
     [Fact]

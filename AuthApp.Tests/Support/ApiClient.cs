@@ -53,6 +53,15 @@ public static class ApiClient
     public static Task<HttpResponseMessage> LogoutAsync(this HttpClient api, string? accessToken, string? refreshToken) =>
         api.SendAsync(Request(HttpMethod.Post, "/api/v1/user/logout", null, accessToken, refreshToken));
 
+    /// <summary>Asserts that a session is revoked: its access token and its refresh token both get 401.</summary>
+    public static async Task AssertSessionRevokedAsync(this HttpClient api, string accessToken, string refreshToken)
+    {
+        using var me = await api.GetAsync("/api/v1/user/me", accessToken);
+        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
+        using var refresh = await api.RefreshAsync(refreshToken);
+        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+    }
+
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 

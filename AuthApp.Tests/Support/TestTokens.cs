@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -19,6 +20,17 @@ public static class TestTokens
             NotBefore = issuedAt.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), algorithm),
+        });
+
+    /// <summary>The claims of an existing token, signed ES256 by a key the API never made, under the given <c>kid</c>.</summary>
+    public static string SignWithForeignKey(string token, ECDsa key, string kid) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "authapp",
+            Audience = "authapp-clients",
+            Claims = ClaimsOf(token),
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256),
         });
 
     /// <summary>The claims of an existing token, to re-sign them changed.</summary>

@@ -10,6 +10,8 @@ namespace AuthApp.Api.Tokens.Keys;
 /// ES256 keys from PostgreSQL, held in memory so that signing and validation never query the database.
 /// The newest unretired key signs; retired keys keep verifying until the longest-lived token they
 /// could have signed (a refresh token) has expired, then they leave the ring and the JWKS.
+/// A token with a kid the ring does not hold makes it re-read the keys before refusing (another instance
+/// may have rotated), at most once every <see cref="UnknownKidReloadSpacing"/>.
 /// </summary>
 public sealed class KeyRing(
     IServiceScopeFactory scopes,
@@ -22,7 +24,14 @@ public sealed class KeyRing(
         SigningCredentials Current, DateTimeOffset CurrentCreatedAt,
         IReadOnlyDictionary<string, SecurityKey> Verification, IReadOnlyList<PublicJwk> Jwks);
 
+    /// <summary>How often tokens with unknown kids may re-read the keys: made-up kids cost at most this much database load.</summary>
+    public static readonly TimeSpan UnknownKidReloadSpacing = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a request waits for that re-read (usually milliseconds) before its token is refused.</summary>
+    private static readonly TimeSpan UnknownKidReloadWait = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly UnknownKidReloads _unknownKidReloads = new(time, UnknownKidReloadSpacing);
     private volatile Snapshot? _snapshot;
 
     public string Algorithm => SecurityAlgorithms.EcdsaSha256;
@@ -36,8 +45,43 @@ public sealed class KeyRing(
     public void ConfigureValidation(TokenValidationParameters parameters) =>
         parameters.IssuerSigningKeyResolver = (_, _, kid, _) => ResolveVerificationKeys(kid);
 
-    private IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid) =>
-        kid is not null && Loaded.Verification.TryGetValue(kid, out var key) ? [key] : [];
+    private IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid)
+    {
+        if (kid is null)
+        {
+            return [];
+        }
+        if (Loaded.Verification.TryGetValue(kid, out var key))
+        {
+            return [key];
+        }
+
+        // Token validation asks for keys synchronously; the wait is bounded, and rare (see UnknownKidReloads).
+        var reload = _unknownKidReloads.TryBegin(ReloadForUnknownKidAsync);
+        if (reload is null)
+        {
+            return [];
+        }
+        if (reload.Wait(UnknownKidReloadWait) && Loaded.Verification.TryGetValue(kid, out key))
+        {
+            logger.LogInformation("Signing key {Kid} was new to this instance (made by another); keys re-read", kid);
+            return [key];
+        }
+        _unknownKidReloads.ReportStillUnknown();
+        return [];
+    }
+
+    private async Task ReloadForUnknownKidAsync()
+    {
+        try
+        {
+            await RefreshAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not re-read the signing keys for a token with an unknown kid; the loaded ones stay in use: {Reason}", ex.Message);
+        }
+    }
 
     async Task<Outcome<SigningKeyInfo>> ITokenSigner.RotateAsync(CancellationToken ct)
     {
@@ -129,6 +173,48 @@ public sealed class KeyRing(
         }
         await RefreshAsync(ct);
         return created;
+    }
+}
+
+/// <summary>
+/// Lets tokens with unknown kids re-read the keys. Callers that come while a re-read runs share it. A kid still
+/// unknown after a re-read (made up, or from a key that left the ring) holds further re-reads back for
+/// <paramref name="spacing"/>: made-up kids cost at most one database read per spacing. A re-read that found its
+/// key holds nothing back, so two rotations in a row are each picked up at once.
+/// </summary>
+public sealed class UnknownKidReloads(TimeProvider time, TimeSpan spacing)
+{
+    private readonly Lock _gate = new();
+    private Task? _running;
+    private DateTimeOffset _quietUntil = DateTimeOffset.MinValue;
+
+    /// <returns>The re-read to wait for, or null while re-reads are held back.</returns>
+    public Task? TryBegin(Func<Task> reload)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            // Checked first, so that a slow read (database in trouble) holds up one round of requests, not every one.
+            // A clock set back by more than the spacing does not hold re-reads back for that long.
+            if (now < _quietUntil && _quietUntil - now <= spacing)
+            {
+                return null;
+            }
+            if (_running is { IsCompleted: false })
+            {
+                return _running;
+            }
+            return _running = Task.Run(reload);
+        }
+    }
+
+    /// <summary>The re-read did not find the kid: hold re-reads back for the spacing.</summary>
+    public void ReportStillUnknown()
+    {
+        lock (_gate)
+        {
+            _quietUntil = time.GetUtcNow() + spacing;
+        }
     }
 }
 

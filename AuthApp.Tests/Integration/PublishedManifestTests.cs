@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Json.Schema;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AuthApp.Tests.Integration;
+
+/// <summary>
+/// Publishes the manifest in-process, as <c>dotnet run --project AuthApp.AppHost -- --publisher manifest</c> (what
+/// azd runs) does, from an AppHost in the Development environment with every secret known to it, and reads what a
+/// deployment would get. Publish mode starts nothing, so no container engine is needed.
+/// </summary>
+public sealed class PublishedManifestTests
+{
+    private const string PostgresPassword = "test-postgres-password-7c1f0e";
+    private const string CachePassword = "test-cache-password-5d2b9a";
+    private const string ManagedDatabase = "Host=db.example.net;Database=authdb;Username=authapp;Password=managed-db-secret-3e8a";
+    private const string ManagedCache = "cache.example.net:6380,password=managed-cache-secret-91c4,ssl=True";
+
+    private static readonly string[] SecretValues = [TestSecrets.SigningKey, TestSecrets.SuperuserPassword, PostgresPassword, CachePassword,
+        ManagedDatabase, ManagedCache, "managed-db-secret-3e8a", "managed-cache-secret-91c4"];
+
+    private static readonly Lazy<JsonSchema> ManifestSchema = new(() =>
+        JsonSchema.FromFile(Path.Combine(RepositoryRoot(), "..", "shared", "data", "aspire-manifest", "aspire-8.0.json")));
+
+    [Theory]
+    [InlineData("containers")]
+    [InlineData("connection-strings")]
+    public async Task The_manifest_runs_every_service_as_production_and_carries_secrets_only_as_parameters(string databases)
+    {
+        var (text, resources) = await PublishAsync($"AuthApp:Publish:Databases={databases}");
+
+        Assert.DoesNotContain("Development", text, StringComparison.OrdinalIgnoreCase);
+        foreach (var secret in SecretValues)
+        {
+            Assert.DoesNotContain(secret, text);
+        }
+
+        foreach (var name in new[] { "migrations", "api" })
+        {
+            var project = resources.GetProperty(name);
+            Assert.StartsWith("project.", project.GetProperty("type").GetString());
+            var env = project.GetProperty("env");
+            // No environment name at all: .NET then runs the service as Production.
+            Assert.False(env.TryGetProperty("ASPNETCORE_ENVIRONMENT", out _), $"{name} sets ASPNETCORE_ENVIRONMENT");
+            Assert.False(env.TryGetProperty("DOTNET_ENVIRONMENT", out _), $"{name} sets DOTNET_ENVIRONMENT");
+            Assert.Equal("{authdb.connectionString}", env.GetProperty("ConnectionStrings__authdb").GetString());
+        }
+
+        var api = resources.GetProperty("api");
+        Assert.Equal("{cache.connectionString}", api.GetProperty("env").GetProperty("ConnectionStrings__cache").GetString());
+        Assert.Equal("{jwt-signing-key.value}", api.GetProperty("env").GetProperty("Jwt__SigningKey").GetString());
+        Assert.True(api.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        var migrations = resources.GetProperty("migrations");
+        Assert.Equal("admin@example.com", migrations.GetProperty("env").GetProperty("Superuser__Email").GetString());
+        Assert.Equal("{superuser-password.value}", migrations.GetProperty("env").GetProperty("Superuser__Password").GetString());
+
+        // Every secret parameter is asked for (or generated) at deployment; none has a value in the manifest.
+        var secretParameters = resources.EnumerateObject()
+            .Where(r => r.Value.GetProperty("type").GetString() == "parameter.v0"
+                && r.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var secret) && secret.GetBoolean())
+            .ToDictionary(r => r.Name, r => r.Value);
+        foreach (var (name, parameter) in secretParameters)
+        {
+            Assert.Equal($"{{{name}.inputs.value}}", parameter.GetProperty("value").GetString());
+            var input = parameter.GetProperty("inputs").GetProperty("value");
+            Assert.False(input.TryGetProperty("default", out var fallback) && fallback.TryGetProperty("value", out _), $"{name} has a default value");
+        }
+        Assert.Contains("jwt-signing-key", secretParameters.Keys);
+        Assert.Contains("superuser-password", secretParameters.Keys);
+
+        if (databases == "containers")
+        {
+            AssertContainer(resources, "postgres", "postgres");
+            AssertContainer(resources, "cache", "redis");
+            Assert.Equal("value.v0", resources.GetProperty("authdb").GetProperty("type").GetString());
+            Assert.Contains("postgres-password", secretParameters.Keys);
+            Assert.Contains("cache-password", secretParameters.Keys);
+        }
+        else
+        {
+            // Managed servers: azd asks for both connection strings; nothing of a server is deployed.
+            foreach (var name in new[] { "authdb", "cache" })
+            {
+                Assert.Contains(name, secretParameters.Keys);
+                Assert.Equal($"{{{name}.value}}", resources.GetProperty(name).GetProperty("connectionString").GetString());
+            }
+            Assert.DoesNotContain(resources.EnumerateObject(), r => r.Value.GetProperty("type").GetString()!.StartsWith("container."));
+            Assert.False(resources.TryGetProperty("postgres", out _));
+        }
+
+        var results = ManifestSchema.Value.Evaluate(JsonDocument.Parse(text).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(results.IsValid, "The manifest does not match Aspire's manifest schema: " + string.Join("; ",
+            (results.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+    }
+
+    [Fact]
+    public void Azure_yaml_lets_azd_deploy_the_apphost_without_questions()
+    {
+        var root = RepositoryRoot();
+        var settings = File.ReadAllLines(Path.Combine(root, "azure.yaml"))
+            .Select(line => line.Split('#')[0].Trim())
+            .Where(line => line.Contains(": "))
+            .ToDictionary(line => line[..line.IndexOf(':')], line => line[(line.IndexOf(':') + 1)..].Trim());
+        Assert.Equal("dotnet", settings["language"]);
+        Assert.Equal("containerapp", settings["host"]);
+        Assert.Equal("./AuthApp.AppHost/AuthApp.AppHost.csproj", settings["project"]);
+        Assert.True(File.Exists(Path.Combine(root, settings["project"])));
+    }
+
+    [Fact]
+    public void The_schema_check_refuses_what_aspire_would_not_write() =>
+        Assert.False(ManifestSchema.Value.Evaluate(JsonDocument.Parse("""{"resources":{"api":{"type":"project.v0"}}}""").RootElement).IsValid);
+
+    private static void AssertContainer(JsonElement resources, string name, string image)
+    {
+        var container = resources.GetProperty(name);
+        Assert.StartsWith("container.", container.GetProperty("type").GetString());
+        Assert.Contains(image, container.GetProperty("image").GetString());
+        // Reached by the services only, never from outside.
+        foreach (var binding in container.GetProperty("bindings").EnumerateObject())
+        {
+            Assert.False(binding.Value.TryGetProperty("external", out var external) && external.GetBoolean(), $"{name}'s {binding.Name} binding is external");
+        }
+    }
+
+    private static async Task<(string Text, JsonElement Resources)> PublishAsync(params string[] settings)
+    {
+        var outputPath = Directory.CreateTempSubdirectory("authapp-manifest-").FullName;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AuthApp_AppHost>(
+                [
+                    "--publisher", "manifest", "--output-path", outputPath,
+                    // Every secret the AppHost could know, so that the test sees none of them leak.
+                    $"Parameters:jwt-signing-key={TestSecrets.SigningKey}",
+                    $"Parameters:superuser-password={TestSecrets.SuperuserPassword}",
+                    $"Parameters:postgres-password={PostgresPassword}",
+                    $"Parameters:cache-password={CachePassword}",
+                    $"ConnectionStrings:authdb={ManagedDatabase}",
+                    $"ConnectionStrings:cache={ManagedCache}",
+                    "AuthApp:Superuser:Email=admin@example.com",
+                    .. settings,
+                ],
+                // What the AppHost's launch profile gives it under dotnet run (and so under azd).
+                (_, host) => host.EnvironmentName = "Development",
+                cts.Token);
+            Assert.Equal("Development", builder.Environment.EnvironmentName);
+            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+            await using var app = await builder.BuildAsync(cts.Token);
+            await app.RunAsync(cts.Token); // publishes, then stops
+
+            var text = await File.ReadAllTextAsync(Path.Combine(outputPath, "aspire-manifest.json"), cts.Token);
+            return (text, JsonDocument.Parse(text).RootElement.GetProperty("resources").Clone());
+        }
+        finally
+        {
+            Directory.Delete(outputPath, recursive: true);
+        }
+    }
+
+    /// <summary>The clone's root (the folder with AuthApp.sln); shared/ sits beside it.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AuthApp.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No AuthApp.sln above {AppContext.BaseDirectory}.");
+    }
+}
