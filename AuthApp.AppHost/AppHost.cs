@@ -8,6 +8,9 @@ try
     // PostgreSQL (database "authdb") and Redis ("cache"), named in AuthApp.Data.ResourceNames: containers, local server programs or existing servers.
     var infrastructure = builder.AddAuthInfrastructure();
 
+    // The SMTP server ("mail"): smtp4dev (local program or container) while developing, a real provider's secret connection string when published.
+    var mail = builder.AddMailServer(infrastructure);
+
     // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key.
     var jwtSigningKey = builder.AddParameter("jwt-signing-key",
         new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
@@ -21,7 +24,9 @@ try
     builder.AddProject<Projects.AuthApp_Api>("api")
         .WithReference(infrastructure.Database)
         .WithReference(infrastructure.Cache)
+        .WithReference(mail) // no WaitFor: the outbox keeps mail in PostgreSQL until the server answers
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+        .WithEmailSettings(builder)
         .WithSigningAlgorithm(builder)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
         .WaitFor(infrastructure.Cache)

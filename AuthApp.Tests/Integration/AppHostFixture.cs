@@ -27,6 +27,9 @@ public class AppHostFixture : IAsyncLifetime
     public IReadOnlyCollection<string> ApiLogs => _apiLogs;
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>What the mail server (smtp4dev) received, read through its own API.</summary>
+    public MailInbox Mail { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
@@ -53,7 +56,13 @@ public class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Authentication", "Debug")
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Hosting", "Information")
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Routing", "Debug")
-            .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+            .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information")
+            // Quick retries, so that a test of a mail-server outage sees delivery seconds after the restart.
+            .WithEnvironment("Email__Outbox__PollInterval", "00:00:01")
+            .WithEnvironment("Email__Outbox__RetryBaseDelay", "00:00:01")
+            .WithEnvironment("Email__Outbox__RetryMaxDelay", "00:00:02")
+            .WithEnvironment("Email__Outbox__SmtpTimeout", "00:00:05")
+            .WithEnvironment("Email__Outbox__Lease", "00:00:15");
 
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
@@ -62,6 +71,8 @@ public class AppHostFixture : IAsyncLifetime
             e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
         Assert.Equal(0, migrated.Snapshot.ExitCode);
         var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("mail", cts.Token);
+        Mail = new MailInbox(App.CreateHttpClient("mail", "http"));
         // Console logs are kept per running instance (api-xxxx), not per resource name.
         _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), running.ResourceId, _stopCapture.Token);
         Api = CreateApiClient();
