@@ -122,6 +122,12 @@ public sealed class OutboxSender(
         {
             return (ex.Message, ex.Permanent);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Anything else (an address MimeKit cannot parse, a client in a bad state) is still an attempt on the record,
+            // so that a message that always fails ends abandoned instead of being claimed for ever.
+            return ($"{ex.GetType().Name}: {ex.Message}", false);
+        }
     }
 
     private async Task RecordAsync(AuthDbContext db, OutboxMessage message, Guid lease, (string Reason, bool Permanent)? failure, CancellationToken ct)

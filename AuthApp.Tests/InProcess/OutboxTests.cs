@@ -70,6 +70,24 @@ public sealed class OutboxTests(ServersFixture servers, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task An_unexpected_error_while_sending_is_recorded_as_a_failed_attempt_and_retried()
+    {
+        var transport = new FakeTransport { FailuresBeforeSuccess = 1, Unexpected = true };
+        var api = Start(transport, ("Email:Outbox:RetryBaseDelay", "00:01:00"));
+        var user = await api.Client.RegisterAndLoginAsync();
+        using (await api.Client.PostJsonAsync("/api/v1/user/password/forgot", new { email = user.Email })) { }
+
+        await WaitUntilAsync(async () => (await RowOrNullAsync(api, user.Email))?.LastError is not null);
+        var failed = await RowAsync(api, user.Email);
+        Assert.Contains(nameof(InvalidOperationException), failed.LastError);
+        Assert.Null(failed.LeasedUntil);
+
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+        await WaitUntilAsync(async () => (await RowAsync(api, user.Email)).SentAt is not null);
+        Assert.Equal(2, (await RowAsync(api, user.Email)).Attempts);
+    }
+
+    [Fact]
     public async Task Two_instances_deliver_every_queued_message_exactly_once()
     {
         var transport = new FakeTransport { Delay = TimeSpan.FromMilliseconds(30) };
@@ -145,6 +163,7 @@ public sealed class OutboxTests(ServersFixture servers, ITestOutputHelper output
 
         public int FailuresBeforeSuccess { get; init; }
         public bool Permanent { get; init; }
+        public bool Unexpected { get; init; }
         public TimeSpan Delay { get; init; }
         public ConcurrentQueue<OutgoingMail> Delivered { get; } = new();
 
@@ -156,7 +175,7 @@ public sealed class OutboxTests(ServersFixture servers, ITestOutputHelper output
             await Task.Delay(Delay, ct);
             if (attempt <= FailuresBeforeSuccess)
             {
-                throw new MailDeliveryException("The test server refused the message.", Permanent);
+                throw Unexpected ? new InvalidOperationException("The test client broke.") : new MailDeliveryException("The test server refused the message.", Permanent);
             }
             Delivered.Enqueue(mail);
         }

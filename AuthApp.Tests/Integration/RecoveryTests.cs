@@ -265,6 +265,23 @@ public sealed class RecoveryTests(AppHostFixture fixture, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.OK, stillGood.StatusCode);
     }
 
+    [Fact]
+    public async Task An_address_with_a_non_ascii_local_part_gets_its_reset_mail()
+    {
+        var username = ApiClient.NewUsername();
+        var email = $"ünï{username}@example.com";
+        using (var created = await Api.PostJsonAsync("/api/v1/user/create", new { username, email, password = ApiClient.StrongPassword }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using (var forgot = await ForgotAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, forgot.StatusCode);
+        }
+        var mail = await Mail.WaitForOneAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await ResetAsync(mail.Token)).StatusCode);
+    }
+
     [Theory]
     [InlineData("enormous")]
     [InlineData("non-ascii domain")]
