@@ -1,7 +1,9 @@
 using AuthApp.Api.Admin;
 using AuthApp.Api.Auth;
+using AuthApp.Api.Email;
 using AuthApp.Api.Health;
 using AuthApp.Api.Passwords;
+using AuthApp.Api.Recovery;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
@@ -22,7 +24,9 @@ builder.Services
     .AddPasswords()
     .AddThrottling()
     .AddTokens(builder.Configuration)
+    .AddEmail()
     .AddUsers()
+    .AddRecovery()
     .AddAuth()
     .AddAdmin();
 
@@ -47,6 +51,7 @@ if (app.Environment.IsDevelopment())
 app.MapApiHealth();
 app.MapAuth();
 app.MapUsers();
+app.MapRecovery();
 app.MapAdmin();
 app.MapTokens();
 

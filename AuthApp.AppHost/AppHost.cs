@@ -10,6 +10,9 @@ try
     // programs or existing servers; in a published manifest, containers or connection-string parameters (AuthApp:Publish:Databases).
     var infrastructure = builder.AddAuthInfrastructure();
 
+    // The SMTP server ("mail"): smtp4dev (local program or container) while developing, a real provider's secret connection string when published.
+    var mail = builder.AddMailServer(infrastructure);
+
     // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key
     // (the original Django service's SECRET_KEY, to keep its simplejwt consumers validating AuthApp's tokens).
     var jwtSigningKey = builder.AddParameter("jwt-signing-key",
@@ -29,7 +32,9 @@ try
     builder.AddProject<Projects.AuthApp_Api>("api")
         .WithReference(infrastructure.Database)
         .WithReference(infrastructure.Cache)
+        .WithReference(mail) // no WaitFor: the outbox keeps mail in PostgreSQL until the server answers
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+        .WithEmailSettings(builder)
         .WithSigningAlgorithm(builder)
         .WithDjangoPepper(djangoPepper)
         .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")

@@ -75,6 +75,25 @@ public static class AppHostExtensions
             ? project.WithEnvironment(variable, builder.Environment.EnvironmentName)
             : project;
 
+    /// <summary>
+    /// Where the links in account mails point (<c>Email:LinkBaseUrl</c>, the front end that posts the token back)
+    /// and who sends them (<c>Email:From</c>). Run mode: <c>AuthApp:Email:LinkBaseUrl</c> / <c>AuthApp:Email:From</c>,
+    /// the link base defaulting to the API's own address. A published manifest asks the deployer for both.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEmailSettings(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
+    {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return api
+                .WithEnvironment("Email__LinkBaseUrl", builder.AddParameter("email-link-base-url"))
+                .WithEnvironment("Email__From", builder.AddParameter("email-from"));
+        }
+        api = builder.Configuration["AuthApp:Email:LinkBaseUrl"] is { Length: > 0 } linkBase
+            ? api.WithEnvironment("Email__LinkBaseUrl", linkBase)
+            : api.WithEnvironment("Email__LinkBaseUrl", api.GetEndpoint("http"));
+        return builder.Configuration["AuthApp:Email:From"] is { Length: > 0 } from ? api.WithEnvironment("Email__From", from) : api;
+    }
+
     /// <summary>Links the interactive API reference from the dashboard (it is served in Development only).</summary>
     public static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
     {

@@ -11,6 +11,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<RevocationCounter> RevocationCounters => Set<RevocationCounter>();
     public DbSet<ImportedUser> ImportedUsers => Set<ImportedUser>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -62,6 +64,31 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             // No foreign key: the ledger remembers an imported account even after it is deleted.
             imported.HasKey(i => i.UserId);
             imported.Property(i => i.Source).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<AccountToken>(token =>
+        {
+            token.ToTable("account_tokens");
+            token.Property(t => t.Purpose).HasMaxLength(32);
+            token.Property(t => t.SecretHash).HasMaxLength(32);
+            token.Property(t => t.Email).HasMaxLength(254);
+            token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            token.HasIndex(t => new { t.UserId, t.Purpose });
+            token.HasIndex(t => t.ExpiresAt);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.ToTable("outbox_messages");
+            message.Property(m => m.Kind).HasMaxLength(32);
+            message.Property(m => m.Recipient).HasMaxLength(254);
+            message.Property(m => m.NormalizedRecipient).HasMaxLength(254);
+            message.Property(m => m.Subject).HasMaxLength(200);
+            message.Property(m => m.LastError).HasMaxLength(500);
+            // The sender's claim walks only the rows still to send.
+            message.HasIndex(m => m.NextAttemptAt).HasFilter("sent_at IS NULL AND abandoned_at IS NULL");
+            message.HasIndex(m => new { m.NormalizedRecipient, m.CreatedAt });
+            message.HasIndex(m => m.CreatedAt);
         });
 
         modelBuilder.Entity<RefreshToken>(token =>

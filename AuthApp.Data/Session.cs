@@ -45,6 +45,7 @@ public static class SessionRevocationReasons
     public const string Logout = "logout";
     public const string Reuse = "refresh_token_reuse";
     public const string PasswordChange = "password_change";
+    public const string PasswordReset = "password_reset";
     public const string Deactivated = "deactivated";
     public const string AdminRevoked = "admin_revoked";
 }

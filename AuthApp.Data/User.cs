@@ -22,5 +22,8 @@ public sealed class User
     public DateTimeOffset? LastLogin { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When the current address was confirmed through a mailed link; null while it is unconfirmed.</summary>
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+
     public List<Session> Sessions { get; set; } = [];
 }

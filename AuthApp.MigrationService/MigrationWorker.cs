@@ -109,6 +109,8 @@ public sealed class MigrationWorker(
             IsSuperuser = true,
             DateJoined = now,
             UpdatedAt = now,
+            // The operator configured this address: it needs no link to prove it (and can log in under Users:RequireVerifiedEmail).
+            EmailVerifiedAt = now,
         });
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Created superuser {Email}", options.Email);

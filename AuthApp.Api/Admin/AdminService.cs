@@ -35,7 +35,7 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             query = query.Where(u => EF.Functions.ILike(u.Username, pattern, "\\") || EF.Functions.ILike(u.Email, pattern, "\\"));
         }
         return await UserPaging.PageAsync(query, page,
-            u => new AdminUser(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff, u.LastLogin),
+            u => new AdminUser(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff, u.LastLogin, u.EmailVerifiedAt != null, u.EmailVerifiedAt),
             row => new KeysetCursor(row.DateJoined, row.Id), ct);
     }
 
@@ -68,7 +68,8 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             await sessions.RevokeAllForUserAsync(user.Id, revokeSessionsWith, now, ct);
         }
         await cache.InvalidateAsync(user.Id);
-        return new AdminUser(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff, user.LastLogin);
+        return new AdminUser(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff, user.LastLogin,
+            user.EmailVerifiedAt is not null, user.EmailVerifiedAt);
     }
 
     private static string EscapeLike(string text) =>

@@ -17,6 +17,7 @@ public static class AuthEndpoints
             .WithName("Login")
             .WithSummary("Log in with e-mail (or username) and password; returns an access/refresh token pair.")
             .RequireAddressThrottle(AddressThrottleFilter.Login, o => o.LoginPerAddress)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         user.MapPost("/refresh", RefreshAsync)

@@ -1,4 +1,5 @@
 using AuthApp.Api.Passwords;
+using AuthApp.Api.Recovery;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
@@ -17,10 +18,12 @@ public sealed class LoginHandler(
     TokenService tokens,
     RedisThrottle throttle,
     IOptions<ThrottleOptions> throttling,
+    IOptions<UserOptions> policy,
+    AccountMail accountMail,
     ApiTelemetry telemetry,
     ILogger<LoginHandler> logger)
 {
-    private const string IdentifierThrottle = "login-identifier";
+    public const string IdentifierThrottle = "login-identifier";
     private const int MaximumPasswordLength = 1024;
     private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "Invalid credentials.");
 
@@ -87,6 +90,17 @@ public sealed class LoginHandler(
             return InvalidCredentials;
         }
         await throttle.ResetAsync(IdentifierThrottle, normalized);
+
+        if (policy.Value.RequireVerifiedEmail && user.EmailVerifiedAt is null)
+        {
+            // Only the password's owner learns this, and gets a fresh link (at most one a minute) to get past it.
+            if ((await accountMail.QueueConfirmationAsync(user, now, ct)).Queued)
+            {
+                await db.SaveChangesAsync(ct);
+                accountMail.WakeSender();
+            }
+            return new Error(ErrorCodes.EmailNotVerified, "Confirm your e-mail address first: a confirmation link has been mailed to it.");
+        }
 
         if (verification.Value == PasswordVerification.SuccessRehashNeeded)
         {

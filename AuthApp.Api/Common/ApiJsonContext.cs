@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AuthApp.Api.Admin;
 using AuthApp.Api.Auth;
 using AuthApp.Api.Health;
+using AuthApp.Api.Recovery;
 using AuthApp.Api.Users;
 
 namespace AuthApp.Api.Common;
@@ -20,6 +21,9 @@ namespace AuthApp.Api.Common;
 [JsonSerializable(typeof(UpdateUserRequest))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(ForgotPasswordRequest))]
+[JsonSerializable(typeof(ResetPasswordRequest))]
+[JsonSerializable(typeof(ConfirmEmailRequest))]
 [JsonSerializable(typeof(CreatedUserResponse))]
 [JsonSerializable(typeof(UserProfile))]
 [JsonSerializable(typeof(UpdateUserResponse))]

@@ -61,4 +61,7 @@ public static class ErrorCodes
     public const string TokenUserMismatch = "token_user_mismatch";
     public const string UserNotFound = "user_not_found";
     public const string KeyRotationUnavailable = "key_rotation_unavailable";
+    public const string AccountTokenInvalid = "account_token_invalid";
+    public const string EmailNotVerified = "email_not_verified";
+    public const string EmailAlreadyVerified = "email_already_verified";
 }

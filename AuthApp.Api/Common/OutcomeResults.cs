@@ -18,6 +18,7 @@ public static class OutcomeResults
         [ErrorCodes.RefreshTokenInvalid] = StatusCodes.Status400BadRequest,
         [ErrorCodes.RefreshTokenExpired] = StatusCodes.Status400BadRequest,
         [ErrorCodes.TokenUserMismatch] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.AccountTokenInvalid] = StatusCodes.Status400BadRequest,
         [ErrorCodes.NotAuthenticated] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.TokenInvalid] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.TokenExpired] = StatusCodes.Status401Unauthorized,
@@ -25,8 +26,10 @@ public static class OutcomeResults
         [ErrorCodes.RefreshTokenRevoked] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.RefreshTokenReused] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.Forbidden] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.EmailNotVerified] = StatusCodes.Status403Forbidden,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.KeyRotationUnavailable] = StatusCodes.Status409Conflict,
+        [ErrorCodes.EmailAlreadyVerified] = StatusCodes.Status409Conflict,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ErrorCodes.ServerBusy] = StatusCodes.Status503ServiceUnavailable,
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -7,6 +7,10 @@ public static class AddressThrottleFilter
     public const string Login = "login-address";
     public const string Register = "register-address";
     public const string Refresh = "refresh-address";
+    public const string Forgot = "forgot-address";
+    public const string Reset = "reset-address";
+    public const string Confirm = "confirm-address";
+    public const string Resend = "resend-address";
 
     /// <summary>Limits how often one client address may call this route, across all API instances.</summary>
     public static RouteHandlerBuilder RequireAddressThrottle(this RouteHandlerBuilder route, string kind, Func<ThrottleOptions, ThrottleRule> rule) =>

@@ -12,7 +12,8 @@ public sealed class ThrottleRule
 /// <summary>
 /// Brute-force and flood limits (section <c>Throttling</c>), counted in Redis so every API instance shares them.
 /// Per identifier: failed logins for one submitted e-mail/username, whether or not the account exists.
-/// Per address: requests from one client address to login, register and refresh.
+/// Per address: requests from one client address to login, register, refresh and the recovery routes.
+/// Per e-mail: forgot-password and confirmation requests for one address, whether or not it has an account.
 /// </summary>
 public sealed class ThrottleOptions
 {
@@ -22,6 +23,16 @@ public sealed class ThrottleOptions
     public ThrottleRule LoginPerAddress { get; set; } = new() { Limit = 20, Window = TimeSpan.FromMinutes(1) };
     public ThrottleRule RegisterPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(10) };
     public ThrottleRule RefreshPerAddress { get; set; } = new() { Limit = 120, Window = TimeSpan.FromMinutes(1) };
+    public ThrottleRule ForgotPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(15) };
+    public ThrottleRule ForgotPerEmail { get; set; } = new() { Limit = 5, Window = TimeSpan.FromHours(1) };
+    public ThrottleRule ResetPerAddress { get; set; } = new() { Limit = 20, Window = TimeSpan.FromMinutes(15) };
+    public ThrottleRule ConfirmPerAddress { get; set; } = new() { Limit = 20, Window = TimeSpan.FromMinutes(15) };
+    public ThrottleRule ResendPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(15) };
+    public ThrottleRule ResendPerEmail { get; set; } = new() { Limit = 5, Window = TimeSpan.FromHours(1) };
 
-    public IEnumerable<ThrottleRule> Rules => [LoginFailuresPerIdentifier, LoginPerAddress, RegisterPerAddress, RefreshPerAddress];
+    public IEnumerable<ThrottleRule> Rules =>
+    [
+        LoginFailuresPerIdentifier, LoginPerAddress, RegisterPerAddress, RefreshPerAddress,
+        ForgotPerAddress, ForgotPerEmail, ResetPerAddress, ConfirmPerAddress, ResendPerAddress, ResendPerEmail,
+    ];
 }

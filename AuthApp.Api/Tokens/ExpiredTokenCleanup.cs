@@ -6,7 +6,8 @@ namespace AuthApp.Api.Tokens;
 
 /// <summary>
 /// Deletes sessions (and with them their refresh tokens) a day after they ended, and refresh tokens
-/// a day after they expired. The day keeps recent rows for reuse detection and for support questions.
+/// a day after they expired, and mailed account tokens a day after they expired. The day keeps recent rows
+/// for reuse detection and for support questions.
 /// </summary>
 public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, IOptions<JwtOptions> options, ILogger<ExpiredTokenCleanup> logger)
     : BackgroundService
@@ -25,9 +26,11 @@ public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvide
                 var cutoff = time.GetUtcNow() - Retention;
                 var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
                 var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
-                if (tokens + sessions > 0)
+                var accountTokens = await db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                if (tokens + sessions + accountTokens > 0)
                 {
-                    logger.LogInformation("Cleaned up {Sessions} ended sessions and {Tokens} expired refresh tokens", sessions, tokens);
+                    logger.LogInformation("Cleaned up {Sessions} ended sessions, {Tokens} expired refresh tokens and {AccountTokens} expired account tokens",
+                        sessions, tokens, accountTokens);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -16,13 +16,14 @@ public sealed class UserCacheOptions
 }
 
 /// <summary>
-/// The original's "user session caching": profiles by id in Redis (<c>authapp:user:{id}</c>), so that
+/// The original's "user session caching": profiles by id in Redis (<c>authapp:user:v2:{id}</c>), so that
 /// <c>GET /user/me</c> is answered without PostgreSQL. Invalidated by every change to the user.
 /// If Redis fails, the profile comes from PostgreSQL: slower, still correct.
 /// </summary>
 public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserCacheOptions> options, ILogger<UserCache> logger)
 {
-    private static RedisKey Key(Guid id) => $"authapp:user:{id:N}";
+    // v2: the profile gained email_verified; entries of the older shape are never read as the new one.
+    private static RedisKey Key(Guid id) => $"authapp:user:v2:{id:N}";
 
     public async Task<UserProfile?> GetAsync(Guid id, CancellationToken ct)
     {
@@ -33,7 +34,7 @@ public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserC
         }
 
         var profile = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new UserProfile(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff))
+            .Select(u => new UserProfile(u.Id, u.Username, u.Email, u.DateJoined, u.IsActive, u.IsStaff, u.EmailVerifiedAt != null, u.EmailVerifiedAt))
             .SingleOrDefaultAsync(ct);
         if (profile is not null)
         {

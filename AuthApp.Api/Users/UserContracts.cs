@@ -1,3 +1,5 @@
+using AuthApp.Data;
+
 namespace AuthApp.Api.Users;
 
 // Requests: every field is optional in the type so that a missing one is a validation error with the
@@ -10,7 +12,12 @@ public sealed record UpdateUserRequest(
 // Responses: snake_case on the wire (date_joined, is_active…), as the Django service wrote them.
 public sealed record CreatedUserResponse(Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive);
 
-public sealed record UserProfile(Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive, bool IsStaff);
+public sealed record UserProfile(
+    Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive, bool IsStaff, bool EmailVerified, DateTimeOffset? EmailVerifiedAt)
+{
+    public static UserProfile Of(User user) => new(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff,
+        user.EmailVerifiedAt is not null, user.EmailVerifiedAt);
+}
 
 public sealed record UpdateUserResponse(string Message, UserProfile User);
 

@@ -1,8 +1,10 @@
 using AuthApp.Api.Passwords;
+using AuthApp.Api.Recovery;
 using AuthApp.Api.Tokens;
 using AuthApp.Data;
 using AuthApp.Data.Passwords;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AuthApp.Api.Users;
@@ -14,7 +16,10 @@ public sealed class UserService(
     PasswordHashingGate hashing,
     PasswordValidator passwordValidator,
     SessionRevoker sessions,
-    UserCache cache)
+    UserCache cache,
+    AccountTokens accountTokens,
+    AccountMail accountMail,
+    IOptions<UserOptions> policy)
 {
     /// <summary>A token whose account was deleted or deactivated since it was issued.</summary>
     private static readonly Error AccountGone = new(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
@@ -73,9 +78,15 @@ public sealed class UserService(
             UpdatedAt = joined,
         };
         db.Users.Add(user);
+        // Under the confirmation policy the account and its first confirmation link are committed together.
+        var confirmation = policy.Value.RequireVerifiedEmail && (await accountMail.QueueConfirmationAsync(user, joined, ct)).Queued;
         if (await TrySaveAsync(errors, ct) is false)
         {
             return Error.Validation(errors);
+        }
+        if (confirmation)
+        {
+            accountMail.WakeSender();
         }
         return new CreatedUserResponse(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive);
     }
@@ -168,16 +179,27 @@ public sealed class UserService(
                 return stillBusy;
             }
             user.PasswordHash = hash.Value!;
+            // Reset links mailed before the change would undo it.
+            await accountTokens.VoidOutstandingAsync(user.Id, [AccountTokenPurposes.PasswordReset], now, ct);
         }
         if (newNormalizedUsername is not null)
         {
             user.Username = request.Username!.Trim();
             user.NormalizedUsername = newNormalizedUsername!;
         }
+        var addressChanged = newNormalizedEmail is not null && newNormalizedEmail != user.NormalizedEmail;
         if (newNormalizedEmail is not null)
         {
             user.Email = UserNormalization.EmailForDisplay(request.Email!);
             user.NormalizedEmail = newNormalizedEmail!;
+        }
+        var confirmation = false;
+        if (addressChanged)
+        {
+            // A new address is unconfirmed until its owner opens the link mailed to it; links sent to the old one die.
+            user.EmailVerifiedAt = null;
+            await accountTokens.VoidOutstandingAsync(user.Id, [AccountTokenPurposes.PasswordReset, AccountTokenPurposes.EmailConfirmation], now, ct);
+            confirmation = (await accountMail.QueueConfirmationAsync(user, now, ct)).Queued;
         }
         user.UpdatedAt = now;
 
@@ -185,12 +207,16 @@ public sealed class UserService(
         {
             return Error.Validation(errors);
         }
+        if (confirmation)
+        {
+            accountMail.WakeSender();
+        }
         await cache.InvalidateAsync(user.Id);
         if (changesPassword)
         {
             await sessions.RevokeAllForUserAsync(user.Id, SessionRevocationReasons.PasswordChange, now, ct, exceptSessionId: caller.Ids.SessionId);
         }
-        return new UserProfile(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive, user.IsStaff);
+        return UserProfile.Of(user);
     }
 
     public async Task<Outcome<Page<PublicUser>>> ListAsync(string? cursor, string? limit, CancellationToken ct)

@@ -5,6 +5,7 @@ public static class UsersFeature
 {
     public static IServiceCollection AddUsers(this IServiceCollection services)
     {
+        services.AddOptions<UserOptions>().BindConfiguration(UserOptions.Section);
         services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<UserCache>();
         services.AddScoped<UserService>();

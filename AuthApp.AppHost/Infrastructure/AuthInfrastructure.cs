@@ -4,10 +4,13 @@ using Microsoft.Extensions.Configuration;
 
 namespace AuthApp.AppHost.Infrastructure;
 
-/// <summary>The two things every service needs, whichever mode provides them.</summary>
+/// <summary>The two things every service needs, whichever mode provides them, and that mode.</summary>
 public sealed record AuthInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> Database,
-    IResourceBuilder<IResourceWithConnectionString> Cache);
+    IResourceBuilder<IResourceWithConnectionString> Cache)
+{
+    public InfrastructureMode Mode { get; init; }
+}
 
 public static class AuthInfrastructureExtensions
 {
@@ -28,7 +31,7 @@ public static class AuthInfrastructureExtensions
             publishedDatabases);
         Console.WriteLine($"AuthApp infrastructure: {choice.Mode.ToString().ToLowerInvariant()} ({choice.Reason})");
 
-        return choice.Mode switch
+        AuthInfrastructure infrastructure = choice.Mode switch
         {
             InfrastructureMode.Containers => AddContainers(builder),
             InfrastructureMode.Local => AddLocal(builder, choice),
@@ -37,6 +40,7 @@ public static class AuthInfrastructureExtensions
                 builder.AddConnectionString(ResourceNames.Cache)),
             _ => throw new InfrastructureException($"Unhandled infrastructure mode {choice.Mode}."),
         };
+        return infrastructure with { Mode = choice.Mode };
     }
 
     private static AuthInfrastructure AddContainers(IDistributedApplicationBuilder builder)

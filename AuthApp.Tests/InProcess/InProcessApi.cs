@@ -26,14 +26,19 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
 
     private readonly IPAddress _peer;
     private readonly string _environment;
+    private readonly Action<IServiceCollection>? _services;
 
-    public InProcessApi(ServersFixture servers, (string Key, string Value)[] settings, IPAddress? peer = null, string environment = "Development")
+    public InProcessApi(ServersFixture servers, (string Key, string Value)[] settings, IPAddress? peer = null, string environment = "Development",
+        Action<IServiceCollection>? services = null)
     {
         _servers = servers;
         _settings = settings;
         _peer = peer ?? IPAddress.Loopback;
         _environment = environment;
+        _services = services;
     }
+
+    public const string LinkBaseUrl = "https://app.example.com";
 
     /// <summary>Starts at the real time (Redis keys expire in real time) and moves only when a test advances it.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
@@ -57,6 +62,8 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
         builder.UseEnvironment(_environment);
         builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Database}", _servers.DatabaseConnectionString);
         builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Cache}", _servers.CacheConnectionString);
+        builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Mail}", _servers.MailConnectionString);
+        builder.UseSetting("Email:LinkBaseUrl", LinkBaseUrl);
         builder.UseSetting("Jwt:SigningKey", TestSecrets.SigningKey);
         foreach (var (key, value) in _settings)
         {
@@ -77,6 +84,7 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IStartupFilter>(new Peer(_peer));
+            _services?.Invoke(services);
         });
     }
 

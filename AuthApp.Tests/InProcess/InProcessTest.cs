@@ -11,6 +11,9 @@ public abstract class InProcessTest(ServersFixture servers, ITestOutputHelper ou
     protected InProcessApi App { get; } = servers.StartApi(settings);
     protected HttpClient Api => App.Client;
 
+    /// <summary>What the AppHost's smtp4dev received.</summary>
+    protected MailInbox Mail { get; } = servers.Mail;
+
     public void Dispose()
     {
         App.WriteLogsTo(output);

@@ -20,6 +20,10 @@ public sealed class ServersFixture : IAsyncLifetime
 
     public string DatabaseConnectionString { get; private set; } = "";
     public string CacheConnectionString { get; private set; } = "";
+    public string MailConnectionString { get; private set; } = "";
+
+    /// <summary>What the AppHost's smtp4dev received.</summary>
+    public MailInbox Mail { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -41,15 +45,23 @@ public sealed class ServersFixture : IAsyncLifetime
             e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
         Assert.Equal(0, migrated.Snapshot.ExitCode);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Cache, cts.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Mail, cts.Token);
 
         DatabaseConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Database, cts.Token)
             ?? throw new InvalidOperationException("The AppHost published no connection string for the database.");
         CacheConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Cache, cts.Token)
             ?? throw new InvalidOperationException("The AppHost published no connection string for Redis.");
+        MailConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Mail, cts.Token)
+            ?? throw new InvalidOperationException("The AppHost published no connection string for the mail server.");
+        Mail = new MailInbox(_app.CreateHttpClient(ResourceNames.Mail, "http"));
     }
 
     /// <summary>A new API in this process over these servers; dispose it at the end of the test.</summary>
     public InProcessApi StartApi(params (string Key, string Value)[] settings) => new(this, settings);
+
+    /// <summary>An API whose services are changed by <paramref name="services"/> (a fake mail transport, say).</summary>
+    public InProcessApi StartApi(Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
+        new(this, settings, services: services);
 
     /// <summary>An API whose requests come from <paramref name="peer"/>, in <paramref name="environment"/>.</summary>
     public InProcessApi StartApi(IPAddress peer, string environment, params (string Key, string Value)[] settings) =>

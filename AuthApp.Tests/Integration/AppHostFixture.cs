@@ -31,6 +31,9 @@ public class AppHostFixture : IAsyncLifetime
     public IReadOnlyCollection<string> MigrationLogs => _migrationLogs;
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>What the mail server (smtp4dev) received, read through its own API.</summary>
+    public MailInbox Mail { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
@@ -58,7 +61,13 @@ public class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Authentication", "Debug")
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Hosting", "Information")
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Routing", "Debug")
-            .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
+            .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information")
+            // Quick retries, so that a test of a mail-server outage sees delivery seconds after the restart.
+            .WithEnvironment("Email__Outbox__PollInterval", "00:00:01")
+            .WithEnvironment("Email__Outbox__RetryBaseDelay", "00:00:01")
+            .WithEnvironment("Email__Outbox__RetryMaxDelay", "00:00:02")
+            .WithEnvironment("Email__Outbox__SmtpTimeout", "00:00:05")
+            .WithEnvironment("Email__Outbox__Lease", "00:00:15");
 
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
@@ -69,6 +78,8 @@ public class AppHostFixture : IAsyncLifetime
         _ = CaptureLogsAsync(logs, migrated.ResourceId, _migrationLogs, _stopCapture.Token);
         Assert.True(migrated.Snapshot.ExitCode == 0, $"the migration worker exited {migrated.Snapshot.ExitCode}");
         var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("mail", cts.Token);
+        Mail = new MailInbox(App.CreateHttpClient("mail", "http"));
         // Console logs are kept per running instance (api-xxxx), not per resource name.
         _ = CaptureLogsAsync(logs, running.ResourceId, _apiLogs, _stopCapture.Token);
         Api = CreateApiClient();

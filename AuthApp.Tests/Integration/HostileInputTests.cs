@@ -20,6 +20,8 @@ public sealed class HostileInputTests(AppHostFixture fixture, ITestOutputHelper 
         (HttpMethod.Get, "/api/v1/users"), (HttpMethod.Get, "/api/v1/admin/users"),
         (HttpMethod.Post, "/api/v1/admin/users/{id}/deactivate"), (HttpMethod.Post, "/api/v1/admin/users/{id}/revoke-sessions"),
         (HttpMethod.Get, "/api/health"), (HttpMethod.Delete, "/api/v1/user/me"),
+        (HttpMethod.Post, "/api/v1/user/password/forgot"), (HttpMethod.Post, "/api/v1/user/password/reset"),
+        (HttpMethod.Post, "/api/v1/user/email/confirm"), (HttpMethod.Post, "/api/v1/user/email/resend"),
     ];
 
     private static readonly string[] Strings =
@@ -118,7 +120,7 @@ public sealed class HostileInputTests(AppHostFixture fixture, ITestOutputHelper 
         0 => null,
         1 => Pick(random, Strings),
         2 => Pick(random, Values),
-        3 => "{\"" + Pick(random, ["username", "email", "password", "refresh_token", "confirm_password", "current_password"]) + "\": " + Pick(random, Values) + "}",
+        3 => "{\"" + Pick(random, ["username", "email", "password", "refresh_token", "confirm_password", "current_password", "token"]) + "\": " + Pick(random, Values) + "}",
         4 => $$"""{"username": {{Json(Pick(random, Strings))}}, "email": {{Json(Pick(random, Strings))}}, "password": {{Json(Pick(random, Strings))}}}""",
         5 => $$"""{"email": {{Json(Pick(random, Strings))}}, "password": {{Pick(random, Values)}}}""",
         6 => "{\"username\": \"ok" + random.Next() + "\", \"email\": \"x" + random.Next() + "@example.com\", \"password\": \"short\", \"is_staff\": true}",

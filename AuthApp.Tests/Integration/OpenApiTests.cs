@@ -16,6 +16,7 @@ public sealed class OpenApiTests(AppHostFixture fixture, ITestOutputHelper outpu
                      "/api/v1/user/create", "/api/v1/user/login", "/api/v1/user/refresh", "/api/v1/user/logout",
                      "/api/v1/user/update", "/api/v1/user/me", "/api/v1/users", "/api/v1/admin/users",
                      "/api/v1/admin/users/{id}/deactivate", "/api/v1/admin/users/{id}/revoke-sessions", "/api/health",
+                     "/api/v1/user/password/forgot", "/api/v1/user/password/reset", "/api/v1/user/email/confirm", "/api/v1/user/email/resend",
                  })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");
@@ -29,6 +30,15 @@ public sealed class OpenApiTests(AppHostFixture fixture, ITestOutputHelper outpu
         var create = paths.GetProperty("/api/v1/user/create").GetProperty("post");
         Assert.True(create.GetProperty("responses").TryGetProperty("201", out _));
         Assert.True(create.GetProperty("responses").TryGetProperty("400", out _));
+
+        var forgot = paths.GetProperty("/api/v1/user/password/forgot").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "202", "400", "429" })
+        {
+            Assert.True(forgot.TryGetProperty(status, out _), $"forgot lacks {status}");
+        }
+        var resend = paths.GetProperty("/api/v1/user/email/resend").GetProperty("post");
+        Assert.True(resend.TryGetProperty("security", out _));
+        Assert.True(resend.GetProperty("responses").TryGetProperty("409", out _));
     }
 
     [Fact]
