@@ -18,9 +18,11 @@ public sealed class PublishedManifestTests
     private const string CachePassword = "test-cache-password-5d2b9a";
     private const string ManagedDatabase = "Host=db.example.net;Database=authdb;Username=authapp;Password=managed-db-secret-3e8a";
     private const string ManagedCache = "cache.example.net:6380,password=managed-cache-secret-91c4,ssl=True";
+    private const string DjangoDatabase = "Host=old.example.net;Database=django;Username=django;Password=django-db-secret-6b0d";
+    private const string DjangoPepper = "django-pepper-secret-2f7e";
 
     private static readonly string[] SecretValues = [TestSecrets.SigningKey, TestSecrets.SuperuserPassword, PostgresPassword, CachePassword,
-        ManagedDatabase, ManagedCache, "managed-db-secret-3e8a", "managed-cache-secret-91c4"];
+        ManagedDatabase, ManagedCache, "managed-db-secret-3e8a", "managed-cache-secret-91c4", DjangoDatabase, "django-db-secret-6b0d", DjangoPepper];
 
     private static readonly Lazy<JsonSchema> ManifestSchema = new(() =>
         JsonSchema.FromFile(Path.Combine(RepositoryRoot(), "..", "shared", "data", "aspire-manifest", "aspire-8.0.json")));
@@ -70,6 +72,8 @@ public sealed class PublishedManifestTests
         }
         Assert.Contains("jwt-signing-key", secretParameters.Keys);
         Assert.Contains("superuser-password", secretParameters.Keys);
+        Assert.Contains("django-db", secretParameters.Keys);
+        Assert.Contains("django-password-pepper", secretParameters.Keys);
 
         if (databases == "containers")
         {
@@ -142,6 +146,8 @@ public sealed class PublishedManifestTests
                     $"Parameters:cache-password={CachePassword}",
                     $"ConnectionStrings:authdb={ManagedDatabase}",
                     $"ConnectionStrings:cache={ManagedCache}",
+                    $"Parameters:django-db={DjangoDatabase}",
+                    $"Parameters:django-password-pepper={DjangoPepper}",
                     "AuthApp:Superuser:Email=admin@example.com",
                     .. settings,
                 ],
