@@ -23,31 +23,39 @@ public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations
             return 0;
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        var (revoked, seq) = await strategy.ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // Taking the number locks the counter's row until commit: numbers follow commit order, without gaps.
-            var next = (await db.Database.SqlQuery<long>(
-                $"UPDATE revocation_counter SET value = value + 1 WHERE id = {RevocationCounter.SingletonId} RETURNING value AS \"Value\"")
-                .ToListAsync(ct)).Single();
-            var count = await db.Sessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(s => s.RevokedAt, now)
-                    .SetProperty(s => s.RevokedReason, reason)
-                    .SetProperty(s => s.RevocationSeq, next), ct);
-            if (count == 0)
+        // Inside a caller's transaction (a password reset), the revocation commits with the caller's change.
+        var (revoked, seq) = db.Database.CurrentTransaction is not null
+            ? await NumberAndRevokeAsync(ids, reason, now, ct)
+            : await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                await transaction.RollbackAsync(ct); // revoked meanwhile by someone else: no number spent
-                return (0, 0L);
-            }
-            await transaction.CommitAsync(ct);
-            return (count, next);
-        });
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var result = await NumberAndRevokeAsync(ids, reason, now, ct);
+                if (result.Count == 0)
+                {
+                    await transaction.RollbackAsync(ct); // revoked meanwhile by someone else: no number spent
+                    return result;
+                }
+                await transaction.CommitAsync(ct);
+                return result;
+            });
         if (revoked > 0)
         {
             await revocations.BlacklistSessionsAsync(ids, seq);
         }
         return revoked;
+    }
+
+    private async Task<(int Count, long Seq)> NumberAndRevokeAsync(List<Guid> ids, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        // Taking the number locks the counter's row until commit: numbers follow commit order, without gaps.
+        var next = (await db.Database.SqlQuery<long>(
+            $"UPDATE revocation_counter SET value = value + 1 WHERE id = {RevocationCounter.SingletonId} RETURNING value AS \"Value\"")
+            .ToListAsync(ct)).Single();
+        var count = await db.Sessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.RevokedAt, now)
+                .SetProperty(s => s.RevokedReason, reason)
+                .SetProperty(s => s.RevocationSeq, next), ct);
+        return (count, next);
     }
 }

@@ -21,7 +21,7 @@ public sealed class DurabilityTests(AppHostFixture fixture, ITestOutputHelper ou
             using (await Api.GetAsync("/api/v1/user/me", user.AccessToken)) { }
             await Task.Delay(200, patience.Token);
         }
-        while (!server.Keys(pattern: $"authapp:user:{user.Id:N}").Any());
+        while (!server.Keys(pattern: $"authapp:user:*{user.Id:N}").Any());
         using (await Api.LogoutAsync(user.AccessToken, user.RefreshToken)) { }
 
         var keys = server.Keys(pattern: "*").ToList();
