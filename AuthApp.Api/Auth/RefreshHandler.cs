@@ -1,6 +1,7 @@
 using AuthApp.Api.Tokens;
 using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace AuthApp.Api.Auth;
 
@@ -50,47 +51,91 @@ public sealed class RefreshHandler(
         }
     }
 
+    /// <summary>
+    /// The success path is one statement, one round trip: spend the presented token if it is unspent, its session
+    /// live and its user active, and store the next refresh token. Of all requests presenting one token, exactly one
+    /// updates its row (the others wait on the row lock, then see <c>spent_at</c> set and match nothing).
+    /// </summary>
+    private const string SpendAndInsertSql = """
+        WITH spent AS (
+            UPDATE refresh_tokens AS t SET spent_at = @now
+            FROM sessions AS s JOIN users AS u ON u.id = s.user_id
+            WHERE t.jti = @jti AND t.session_id = @sid AND t.spent_at IS NULL
+              AND s.id = t.session_id AND s.revoked_at IS NULL AND s.expires_at > @now
+              AND u.id = @uid AND u.is_active
+            RETURNING s.expires_at, u.username, u.is_staff
+        ), issued AS (
+            INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
+            SELECT @new_jti, @sid, @now, LEAST(@refresh_expires, spent.expires_at) FROM spent
+        )
+        SELECT expires_at, username, is_staff FROM spent
+        """;
+
+    /// <summary>Only when the statement above matched nothing: why.</summary>
+    private const string DiagnoseSql = """
+        SELECT t.spent_at, s.revoked_at, s.expires_at, u.id, u.is_active
+        FROM refresh_tokens AS t JOIN sessions AS s ON s.id = t.session_id JOIN users AS u ON u.id = s.user_id
+        WHERE t.jti = @jti AND t.session_id = @sid
+        """;
+
     private async Task<Step> SpendAndIssueAsync(TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
     {
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var newJti = Guid.NewGuid();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var record = await db.RefreshTokens.AsNoTracking()
-                .Where(t => t.Jti == claims.Jti && t.SessionId == claims.SessionId)
-                .Select(t => new { t.SpentAt, t.Session!.RevokedAt, t.Session.ExpiresAt, t.Session.User })
-                .SingleOrDefaultAsync(ct);
-            if (record is null || record.RevokedAt is not null || record.User is null || record.User.Id != claims.UserId)
+            await using (var spend = new NpgsqlCommand(SpendAndInsertSql, connection))
+            {
+                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+                spend.Parameters.Add(new NpgsqlParameter<Guid>("jti", claims.Jti));
+                spend.Parameters.Add(new NpgsqlParameter<Guid>("sid", claims.SessionId));
+                spend.Parameters.Add(new NpgsqlParameter<Guid>("uid", claims.UserId));
+                spend.Parameters.Add(new NpgsqlParameter<Guid>("new_jti", newJti));
+                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("refresh_expires", now + tokens.Options.RefreshTokenLifetime));
+                await using var reader = await spend.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct))
+                {
+                    var sessionExpiresAt = reader.GetFieldValue<DateTimeOffset>(0);
+                    var username = reader.GetString(1);
+                    var isStaff = reader.GetBoolean(2);
+                    return Step.Issued(tokens.IssuePair(claims.UserId, username, isStaff, claims.SessionId, sessionExpiresAt, now, newJti));
+                }
+            }
+
+            await using var diagnose = new NpgsqlCommand(DiagnoseSql, connection);
+            diagnose.Parameters.Add(new NpgsqlParameter<Guid>("jti", claims.Jti));
+            diagnose.Parameters.Add(new NpgsqlParameter<Guid>("sid", claims.SessionId));
+            await using var row = await diagnose.ExecuteReaderAsync(ct);
+            if (!await row.ReadAsync(ct))
             {
                 return Step.Revoked;
             }
-            if (record.ExpiresAt <= now)
+            DateTimeOffset? spentAt = row.IsDBNull(0) ? null : row.GetFieldValue<DateTimeOffset>(0);
+            var revoked = !row.IsDBNull(1);
+            var expiresAt = row.GetFieldValue<DateTimeOffset>(2);
+            var userId = row.GetGuid(3);
+            var active = row.GetBoolean(4);
+            if (revoked || userId != claims.UserId)
+            {
+                return Step.Revoked;
+            }
+            if (expiresAt <= now)
             {
                 return Step.Expired;
             }
-
-            // The one atomic step: of all requests presenting this token, exactly one sees spent_at still null.
-            var spent = await db.RefreshTokens
-                .Where(t => t.Jti == claims.Jti && t.SpentAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.SpentAt, now), ct);
-            if (spent == 0)
+            if (spentAt is { } spent)
             {
-                var spentAt = await db.RefreshTokens.Where(t => t.Jti == claims.Jti).Select(t => t.SpentAt).SingleAsync(ct);
                 var grace = tokens.Options.RefreshReuseGraceWindow;
-                return grace > TimeSpan.Zero && spentAt >= now - grace ? Step.DuplicateWithinGrace : Step.Reused;
+                return grace > TimeSpan.Zero && spent >= now - grace ? Step.DuplicateWithinGrace : Step.Reused;
             }
-            if (!record.User.IsActive)
-            {
-                return Step.Inactive;
-            }
-
-            var pair = tokens.IssuePair(record.User, claims.SessionId, record.ExpiresAt, now);
-            db.RefreshTokens.Add(pair.ToRefreshRow(claims.SessionId, now));
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return Step.Issued(pair);
-        });
+            // Unspent in a live session: the user is inactive (or, in a race, revoked in between: refuse either way).
+            return active ? Step.Revoked : Step.Inactive;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private enum StepKind { Issued, Revoked, Expired, Reused, DuplicateWithinGrace, Inactive }

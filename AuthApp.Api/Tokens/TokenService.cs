@@ -59,22 +59,26 @@ public sealed class TokenService
     public JwtOptions Options => _options;
 
     /// <summary>A new pair at <paramref name="now"/>, the request's one reading of the clock (so expires_in agrees with exp).</summary>
-    public IssuedTokens IssuePair(User user, Guid sessionId, DateTimeOffset sessionExpiresAt, DateTimeOffset now)
+    public IssuedTokens IssuePair(User user, Guid sessionId, DateTimeOffset sessionExpiresAt, DateTimeOffset now) =>
+        IssuePair(user.Id, user.Username, user.IsStaff, sessionId, sessionExpiresAt, now, Guid.NewGuid());
+
+    /// <summary>A new pair whose refresh token has the <c>jti</c> <paramref name="refreshJti"/> (already stored by the caller).</summary>
+    public IssuedTokens IssuePair(Guid userId, string username, bool isStaff, Guid sessionId, DateTimeOffset sessionExpiresAt,
+        DateTimeOffset now, Guid refreshJti)
     {
         var accessJti = Guid.NewGuid();
-        var refreshJti = Guid.NewGuid();
         var accessExpires = Min(now + _options.AccessTokenLifetime, sessionExpiresAt);
         var refreshExpires = Min(now + _options.RefreshTokenLifetime, sessionExpiresAt);
 
-        var accessClaims = BaseClaims(user.Id, sessionId, accessJti, TokenClaims.AccessType);
-        accessClaims[TokenClaims.Username] = user.Username;
-        if (user.IsStaff)
+        var accessClaims = BaseClaims(userId, sessionId, accessJti, TokenClaims.AccessType);
+        accessClaims[TokenClaims.Username] = username;
+        if (isStaff)
         {
             accessClaims[TokenClaims.Role] = TokenClaims.StaffRole;
         }
 
         var access = Create(accessClaims, now, accessExpires);
-        var refresh = Create(BaseClaims(user.Id, sessionId, refreshJti, TokenClaims.RefreshType), now, refreshExpires);
+        var refresh = Create(BaseClaims(userId, sessionId, refreshJti, TokenClaims.RefreshType), now, refreshExpires);
         _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", TokenClaims.AccessType));
         _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", TokenClaims.RefreshType));
         return new IssuedTokens(access, accessJti, accessExpires, refresh, refreshJti, refreshExpires);

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# AuthApp and ASP.NET Core Identity (bench/IdentityPeer: MapIdentityApi, bearer tokens) side by side, as deployed:
+# Release builds run with `dotnet <dll>` straight on a PostgreSQL and a Redis this script starts on loopback in a
+# temp dir (the machine's postgres and redis-server; no AppHost, no dashboard, no telemetry export), both on the
+# same PostgreSQL server (databases authdb and identitydb). The same generators drive both:
+#   login, refresh: bench/LoadGen, 8 closed-loop clients for 10 s (each refresh client follows its own rotation chain)
+#   authenticated GET (/api/v1/user/me vs /manage/info): wrk -t2 -c32 -d10s
+# The generator is first checked against a bare endpoint (the peer's GET /bare). Prints one table.
+# Other builds share the CPU here: run it as   flock /tmp/authapp.lock bench/compare.sh
+# Needs: .NET 10 SDK, postgresql, redis-server, wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+CLIENTS=${CLIENTS:-8}
+tmp=$(mktemp -d /tmp/authapp-compare-XXXX)
+chmod 755 "$tmp"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "building (Release)…" >&2
+for project in AuthApp.Api AuthApp.MigrationService bench/IdentityPeer bench/LoadGen; do
+  dotnet build -c Release "$project" -nologo -v q -clp:ErrorsOnly >/dev/null
+done
+out=bin/Release/net10.0
+
+# PostgreSQL (as the postgres user when run as root: it refuses to run as root) and Redis, both on loopback only.
+pgbin=$(dirname "$(readlink -f "$(command -v postgres 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -1)")")
+as_pg=()
+if [ "$(id -u)" = 0 ]; then as_pg=(setpriv --reuid=postgres --regid=postgres --clear-groups); chown postgres "$tmp"; fi
+pg_port=${PG_PORT:-55432}; redis_port=${REDIS_PORT:-56379}; api_port=${API_PORT:-55180}; peer_port=${PEER_PORT:-55190}
+"${as_pg[@]}" "$pgbin/initdb" -D "$tmp/pg" -U postgres --auth=trust -E UTF8 >"$tmp/initdb.log"
+"${as_pg[@]}" "$pgbin/postgres" -D "$tmp/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$tmp" \
+  -c max_connections=200 >"$tmp/postgres.log" 2>&1 &
+pids+=($!)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" >"$tmp/redis.log" 2>&1 &
+pids+=($!)
+for i in $(seq 1 100); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+"$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || { cat "$tmp/postgres.log" >&2; exit 1; }
+until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.2; done
+psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAt "$@"; }
+psql_ -c "create database authdb" -c "create database identitydb"
+
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+export ConnectionStrings__authdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=authdb"
+export ConnectionStrings__cache="127.0.0.1:$redis_port"
+export ConnectionStrings__identitydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=identitydb"
+dotnet AuthApp.MigrationService/$out/AuthApp.MigrationService.dll >"$tmp/migrations.log" 2>&1
+
+Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ASPNETCORE_URLS=http://127.0.0.1:$api_port \
+  dotnet AuthApp.Api/$out/AuthApp.Api.dll >"$tmp/api.log" 2>&1 &
+pids+=($!)
+ASPNETCORE_URLS=http://127.0.0.1:$peer_port dotnet bench/IdentityPeer/$out/IdentityPeer.dll >"$tmp/peer.log" 2>&1 &
+pids+=($!)
+A=http://127.0.0.1:$api_port
+I=http://127.0.0.1:$peer_port
+until curl -sf $A/api/health >/dev/null; do sleep 0.5; done
+until curl -sf $I/bare >/dev/null; do sleep 0.5; done
+
+email=bench@example.com password=Bench-Pass-Horse-42
+curl -sf -o /dev/null -X POST $A/api/v1/user/create -H 'Content-Type: application/json' \
+  -d "{\"username\":\"benchuser\",\"email\":\"$email\",\"password\":\"$password\"}"
+curl -sf -o /dev/null -X POST $I/register -H 'Content-Type: application/json' -d "{\"email\":\"$email\",\"password\":\"$password\"}"
+body="{\"email\":\"$email\",\"password\":\"$password\"}"
+field() { python3 -c "import json,sys;print(json.load(sys.stdin)['$1'])"; }
+xff() { echo "192.0.2.$((RANDOM % 250 + 1))"; }
+a_login() { curl -sf -X POST $A/api/v1/user/login -H 'Content-Type: application/json' -H "X-Forwarded-For: $(xff)" -d "$body" | field "$1"; }
+i_login() { curl -sf -X POST $I/login -H 'Content-Type: application/json' -d "$body" | field "$1"; }
+gen() { CLIENTS=$CLIENTS SECONDS=$SECONDS_PER_RUN dotnet bench/LoadGen/$out/LoadGen.dll "$@"; }
+# wrk → "rps=… p50=… p99=… ok=… errors=…" like the generator
+wrk_() {
+  ACCESS_TOKEN=$1 wrk -t2 -c32 -d${SECONDS_PER_RUN}s --latency -s bench/me.lua "$2" >"$tmp/wrk.txt"
+  python3 - "$tmp/wrk.txt" <<'PY'
+import re,sys
+t=open(sys.argv[1]).read()
+def ms(v,u): return float(v)*{'us':0.001,'ms':1,'s':1000}[u]
+lat={m.group(1):ms(m.group(2),m.group(3)) for m in re.finditer(r'^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$',t,re.M)}
+rps=float(re.search(r'Requests/sec:\s+([\d.]+)',t).group(1))
+total=int(re.search(r'(\d+) requests in',t).group(1))
+bad=re.search(r'Non-2xx or 3xx responses: (\d+)',t); bad=int(bad.group(1)) if bad else 0
+print(f"rps={rps:.1f} p50={lat['50']:.2f} p99={lat['99']:.2f} ok={total-bad} errors={bad}")
+PY
+}
+declare -A R
+run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }
+
+echo "warming up…" >&2
+for i in 1 2 3; do a_login access_token >/dev/null; i_login accessToken >/dev/null; done
+SECONDS_PER_RUN=3 gen login $A/api/v1/user/login "$body" >/dev/null
+SECONDS_PER_RUN=3 gen login $I/login "$body" >/dev/null
+
+echo "measuring…" >&2
+run "generator:bare" gen bare $I/bare
+run "wrk:bare" wrk_ none $I/bare
+run "AuthApp:login" gen login $A/api/v1/user/login "$body"
+run "Identity:login" gen login $I/login "$body"
+a_tokens=""; i_tokens=""
+for i in $(seq 1 "$CLIENTS"); do a_tokens="$a_tokens,$(a_login refresh_token)"; i_tokens="$i_tokens,$(i_login refreshToken)"; done
+run "AuthApp:refresh" gen refresh $A/api/v1/user/refresh authapp "${a_tokens#,}"
+run "Identity:refresh" gen refresh $I/refresh identity "${i_tokens#,}"
+q="select xact_commit+xact_rollback from pg_stat_database where datname='authdb'"
+before=$(psql_ -d authdb -c "$q")
+run "AuthApp:me" wrk_ "$(a_login access_token)" $A/api/v1/user/me
+authdb_tx=$(( $(psql_ -d authdb -c "$q") - before ))
+run "Identity:me" wrk_ "$(i_login accessToken)" $I/manage/info
+
+# GET /user/me while 64 clients flood login: the hashing gate must not starve the authenticated path.
+CLIENTS=64 SECONDS_PER_RUN=$((SECONDS_PER_RUN + 4)) gen login $A/api/v1/user/login "$body" >"$tmp/flood.txt" &
+flood=$!
+sleep 2
+run "AuthApp:me-under-flood" wrk_ "$(a_login access_token)" $A/api/v1/user/me
+wait $flood || true
+R["AuthApp:flood"]=$(cat "$tmp/flood.txt")
+
+python3 - "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$authdb_tx" <<PY
+import sys
+R = {$(for k in "${!R[@]}"; do printf '"%s": "%s",' "$k" "${R[$k]}"; done)}
+def p(s): return dict(kv.split('=') for kv in s.split())
+def f(x): return f"{float(x):,.1f}" if float(x) < 100 else f"{float(x):,.0f}"
+date, cores, tx = sys.argv[1:4]
+print(f"AuthApp vs ASP.NET Core Identity — {date}, {cores} cores, Release, PostgreSQL + Redis on loopback")
+print()
+print("| | AuthApp req/s | p50 ms | p99 ms | Identity req/s | p50 ms | p99 ms | AuthApp ÷ Identity |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for name, key, label in [("login", "login", "POST login (8 clients)"), ("refresh", "refresh", "POST refresh (8 rotation chains)"),
+                         ("me", "me", "GET me / manage/info (wrk -c32)")]:
+    a, i = p(R["AuthApp:" + key]), p(R["Identity:" + key])
+    ratio = float(a["rps"]) / float(i["rps"])
+    err = "" if a["errors"] == "0" and i["errors"] == "0" else f" (errors: AuthApp {a['errors']}, Identity {i['errors']})"
+    print(f"| {label} | {f(a['rps'])} | {a['p50']} | {a['p99']} | {f(i['rps'])} | {i['p50']} | {i['p99']} | **{ratio:.2f}**{err} |")
+g, w, m, fl = p(R["generator:bare"]), p(R["wrk:bare"]), p(R["AuthApp:me-under-flood"]), p(R["AuthApp:flood"])
+print()
+print(f"- generator check, GET /bare: LoadGen (8 clients) {f(g['rps'])} req/s p50 {g['p50']} ms; wrk -c32 {f(w['rps'])} req/s p50 {w['p50']} ms")
+print(f"- AuthApp GET /user/me during a 64-client login flood: {f(m['rps'])} req/s, p50 {m['p50']} ms, p99 {m['p99']} ms, errors {m['errors']}; the flood: {f(fl['rps'])} logins/s, {fl['errors']} refused")
+print(f"- authdb transactions during the AuthApp GET /user/me run: {tx}")
+PY
