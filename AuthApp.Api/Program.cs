@@ -1,4 +1,5 @@
 using AuthApp.Api.Admin;
+using AuthApp.Api.Audit;
 using AuthApp.Api.Auth;
 using AuthApp.Api.Health;
 using AuthApp.Api.Passwords;
@@ -26,6 +27,7 @@ builder.Services
     .AddTokens(builder.Configuration)
     .AddUsers()
     .AddAuth()
+    .AddAudit()
     .AddAdmin();
 
 var app = builder.Build();
@@ -50,6 +52,7 @@ app.MapApiHealth();
 app.MapAuth();
 app.MapUsers();
 app.MapAdmin();
+app.MapAudit();
 app.MapTokens();
 
 app.Run();

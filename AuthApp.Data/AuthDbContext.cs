@@ -9,6 +9,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -43,6 +44,21 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             key.Property(k => k.Kid).HasMaxLength(64);
             key.Property(k => k.Algorithm).HasMaxLength(16);
             key.HasIndex(k => k.CreatedAt);
+        });
+
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("audit_entries");
+            entry.Property(e => e.ActorUsername).HasMaxLength(30);
+            entry.Property(e => e.Action).HasMaxLength(32);
+            entry.Property(e => e.TargetUsername).HasMaxLength(30);
+            entry.Property(e => e.Subject).HasMaxLength(64);
+            entry.Property(e => e.ClientAddress).HasMaxLength(64);
+            entry.Property(e => e.Outcome).HasMaxLength(16);
+            // The trail is read newest first, by keyset (occurred_at, id); retention deletes by occurred_at.
+            entry.HasIndex(e => new { e.OccurredAt, e.Id });
+            entry.HasIndex(e => new { e.ActorId, e.OccurredAt });
+            entry.HasIndex(e => new { e.TargetUserId, e.OccurredAt });
         });
 
         modelBuilder.Entity<RefreshToken>(token =>

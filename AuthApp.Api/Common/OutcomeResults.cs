@@ -26,6 +26,7 @@ public static class OutcomeResults
         [ErrorCodes.RefreshTokenReused] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.Forbidden] = StatusCodes.Status403Forbidden,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.KeyRotationUnavailable] = StatusCodes.Status409Conflict,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ErrorCodes.ServerBusy] = StatusCodes.Status503ServiceUnavailable,

@@ -22,7 +22,74 @@ namespace AuthApp.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("AuthApp.Api.Data.RefreshToken", b =>
+            modelBuilder.Entity("AuthApp.Data.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<Guid>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorUsername")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("actor_username");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_address");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid?>("TargetUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_user_id");
+
+                    b.Property<string>("TargetUsername")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("target_username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("ActorId", "OccurredAt")
+                        .HasDatabaseName("ix_audit_entries_actor_id_occurred_at");
+
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("ix_audit_entries_occurred_at_id");
+
+                    b.HasIndex("TargetUserId", "OccurredAt")
+                        .HasDatabaseName("ix_audit_entries_target_user_id_occurred_at");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
                     b.Property<Guid>("Jti")
                         .ValueGeneratedOnAdd()
@@ -57,7 +124,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -100,7 +167,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.SigningKey", b =>
+            modelBuilder.Entity("AuthApp.Data.SigningKey", b =>
                 {
                     b.Property<string>("Kid")
                         .HasMaxLength(64)
@@ -140,7 +207,7 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("signing_keys", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.User", b =>
+            modelBuilder.Entity("AuthApp.Data.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -218,9 +285,9 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.RefreshToken", b =>
+            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
                 {
-                    b.HasOne("AuthApp.Api.Data.Session", "Session")
+                    b.HasOne("AuthApp.Data.Session", "Session")
                         .WithMany("RefreshTokens")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -230,9 +297,9 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("Session");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
-                    b.HasOne("AuthApp.Api.Data.User", "User")
+                    b.HasOne("AuthApp.Data.User", "User")
                         .WithMany("Sessions")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -242,12 +309,12 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.Session", b =>
+            modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.Navigation("RefreshTokens");
                 });
 
-            modelBuilder.Entity("AuthApp.Api.Data.User", b =>
+            modelBuilder.Entity("AuthApp.Data.User", b =>
                 {
                     b.Navigation("Sessions");
                 });
