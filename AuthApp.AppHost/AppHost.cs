@@ -18,7 +18,7 @@ try
         .WithSuperuserSeed(builder)
         .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
 
-    builder.AddProject<Projects.AuthApp_Api>("api")
+    var api = builder.AddProject<Projects.AuthApp_Api>("api")
         .WithReference(infrastructure.Database)
         .WithReference(infrastructure.Cache)
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
@@ -29,6 +29,15 @@ try
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints()
         .WithApiReferenceLink(builder);
+
+    // The staff console: a client of the API through service discovery, holding staff tokens server-side.
+    builder.AddProject<Projects.AuthApp_Admin>("admin")
+        .WithReference(api)
+        .WaitFor(api)
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        .WithHttpHealthCheck("/health")
+        .WithExternalHttpEndpoints()
+        .WithUrlForEndpoint("http", url => url.DisplayText = "Staff console");
 
     PortPreflight.EnsureFixedPortsAreFree(builder);
     builder.Build().Run();

@@ -20,12 +20,19 @@ public class AppHostFixture : IAsyncLifetime
 
     private readonly CancellationTokenSource _stopCapture = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _apiLogs = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _adminLogs = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
     /// <summary>Every console line the API has written so far.</summary>
     public IReadOnlyCollection<string> ApiLogs => _apiLogs;
+
+    /// <summary>Every console line the staff console has written so far.</summary>
+    public IReadOnlyCollection<string> AdminLogs => _adminLogs;
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The staff console's address (the AppHost's <c>admin</c> resource).</summary>
+    public Uri Admin { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -55,6 +62,13 @@ public class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Routing", "Debug")
             .WithEnvironment("Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command", "Information");
 
+        builder.CreateResourceBuilder<ProjectResource>("admin")
+            // Verbose logs from sign-in, token refresh and the HTTP client (headers at Trace), so the secrecy check has something to read.
+            .WithEnvironment("Logging__LogLevel__AuthApp", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Authentication", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Antiforgery", "Debug")
+            .WithEnvironment("Logging__LogLevel__System.Net.Http.HttpClient", "Trace");
+
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
         // The API starts only after the migration worker has finished; it must have finished well.
@@ -63,8 +77,12 @@ public class AppHostFixture : IAsyncLifetime
         Assert.Equal(0, migrated.Snapshot.ExitCode);
         var running = await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         // Console logs are kept per running instance (api-xxxx), not per resource name.
-        _ = CaptureApiLogsAsync(App.Services.GetRequiredService<ResourceLoggerService>(), running.ResourceId, _stopCapture.Token);
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        _ = CaptureLogsAsync(logs, running.ResourceId, _apiLogs, _stopCapture.Token);
         Api = CreateApiClient();
+        var console = await App.ResourceNotifications.WaitForResourceHealthyAsync("admin", cts.Token);
+        _ = CaptureLogsAsync(logs, console.ResourceId, _adminLogs, _stopCapture.Token);
+        Admin = App.GetEndpoint("admin", "http");
     }
 
     /// <summary>More AppHost configuration for a fixture that runs the app differently.</summary>
@@ -79,7 +97,8 @@ public class AppHostFixture : IAsyncLifetime
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 
-    private async Task CaptureApiLogsAsync(ResourceLoggerService logs, string resourceId, CancellationToken ct)
+    private static async Task CaptureLogsAsync(ResourceLoggerService logs, string resourceId,
+        System.Collections.Concurrent.ConcurrentQueue<string> lines, CancellationToken ct)
     {
         try
         {
@@ -87,7 +106,7 @@ public class AppHostFixture : IAsyncLifetime
             {
                 foreach (var line in batch)
                 {
-                    _apiLogs.Enqueue(line.Content);
+                    lines.Enqueue(line.Content);
                 }
             }
         }
