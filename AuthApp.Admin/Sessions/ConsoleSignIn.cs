@@ -31,10 +31,19 @@ public sealed class ConsoleSignIn(ApiAuthClient auth, ConsoleSessionStore store,
         }
 
         var tokensIssued = login.Value!;
-        var me = await auth.MeAsync(tokensIssued.AccessToken, clientAddress, ct);
+        ApiResult<ApiMe> me;
+        try
+        {
+            me = await auth.MeAsync(tokensIssued.AccessToken, clientAddress, ct);
+        }
+        catch (ApiUnavailableException)
+        {
+            await LogOutQuietlyAsync(tokensIssued, clientAddress, ct);
+            throw;
+        }
         if (me.Value is not { IsStaff: true, IsActive: true })
         {
-            await auth.LogoutAsync(tokensIssued.AccessToken, tokensIssued.RefreshToken, clientAddress, ct);
+            await LogOutQuietlyAsync(tokensIssued, clientAddress, ct);
             logger.LogInformation("Refused console sign-in of non-staff account {Username}", tokensIssued.User.Username);
             return new SignInResult(false, Message: me.Problem?.Detail ?? NotStaffMessage);
         }
@@ -61,6 +70,19 @@ public sealed class ConsoleSignIn(ApiAuthClient auth, ConsoleSessionStore store,
             logger.LogInformation("Staff member {Username} signed out of the console", session.Username);
         }
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Ends the API session a refused sign-in opened; if the API cannot be reached, it lapses with its refresh token.</summary>
+    private async Task LogOutQuietlyAsync(ApiLoginResponse tokensIssued, string? clientAddress, CancellationToken ct)
+    {
+        try
+        {
+            await auth.LogoutAsync(tokensIssued.AccessToken, tokensIssued.RefreshToken, clientAddress, ct);
+        }
+        catch (ApiUnavailableException ex)
+        {
+            logger.LogWarning("Could not log out the API session of a refused console sign-in: {Reason}", ex.Message);
+        }
     }
 
     public static string? ClientAddressOf(HttpContext http) => http.Connection.RemoteIpAddress is { } address

@@ -47,10 +47,7 @@ public sealed class StaffSessionTests(ServersFixture servers, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.OK, end.StatusCode);
         Assert.Equal(user.Id, (await end.ReadJsonAsync()).GetProperty("id").GetGuid());
 
-        using var ended = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
-        await ended.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var endedRefresh = await Api.RefreshAsync(user.RefreshToken);
-        await endedRefresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await Api.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
         using var kept = await Api.GetAsync("/api/v1/user/me", other.Access);
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
 

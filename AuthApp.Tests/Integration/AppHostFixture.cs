@@ -42,7 +42,7 @@ public class AppHostFixture : IAsyncLifetime
                 "AuthApp:Infrastructure=local",
                 $"AuthApp:Local:DataDirectory={_dataDirectory}",
                 $"Parameters:jwt-signing-key={TestSecrets.SigningKey}",
-                "AuthApp:Superuser:Email=root@example.com",
+                $"AuthApp:Superuser:Email={RootEmail}",
                 "AuthApp:Superuser:Username=rootadmin",
                 $"Parameters:superuser-password={TestSecrets.SuperuserPassword}",
                 .. ExtraArguments,
@@ -94,6 +94,12 @@ public class AppHostFixture : IAsyncLifetime
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
     {
     }
+
+    /// <summary>The seeded superuser's e-mail (its password is <see cref="TestSecrets.SuperuserPassword"/>).</summary>
+    public const string RootEmail = "root@example.com";
+
+    /// <summary>A fresh access token of the seeded superuser.</summary>
+    public async Task<string> RootAccessTokenAsync() => (await Api.LoginAsync(RootEmail, TestSecrets.SuperuserPassword)).Access;
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 

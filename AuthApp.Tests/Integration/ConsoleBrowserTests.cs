@@ -13,7 +13,7 @@ namespace AuthApp.Tests.Integration;
 public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture chromium, ITestOutputHelper output)
     : AppHostTest<AppHostFixture>(fixture, output), IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
-    private const string RootEmail = "root@example.com";
+    private const string RootEmail = AppHostFixture.RootEmail;
     private readonly List<IBrowserContext> _contexts = [];
     private readonly int _adminLogMark = fixture.AdminLogs.Count;
 
@@ -27,10 +27,10 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await page.GotoAsync("/users");
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?returnUrl=%2Fusers"));
         await ChromiumFixture.ScreenshotAsync(page, "console-signin");
-        await SignInOnPageAsync(page, RootEmail, TestSecrets.SuperuserPassword);
+        await page.SignInAsync(RootEmail, TestSecrets.SuperuserPassword);
         await Expect(page).ToHaveURLAsync(new Regex("/users$"));
         await Expect(page.Locator(".who-name")).ToHaveTextAsync("rootadmin");
-        await WaitForInteractiveAsync(page);
+        await page.WaitForInteractiveAsync();
         await Expect(page.Locator("table.grid tbody tr").First).ToBeVisibleAsync();
         await ChromiumFixture.ScreenshotAsync(page, "console-users");
 
@@ -48,7 +48,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await page.ClickAsync("#deactivate");
         var dialog = page.Locator("fluent-dialog");
         await Expect(dialog).ToContainTextAsync("every session they have ends at once");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+        await page.ConfirmAsync("Deactivate");
         await Expect(page.Locator(".done")).ToContainTextAsync($"Deactivate: done for {user.Username}");
         await Expect(page.Locator(".badge.inactive")).ToBeVisibleAsync();
         await Expect(page.Locator("#no-sessions")).ToBeVisibleAsync();
@@ -69,7 +69,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         // HS256 (this AppHost): no keys in the database, rotation explained and not offered.
         await page.GetByRole(AriaRole.Link, new() { Name = "Signing keys" }).ClickAsync();
         await Expect(page.Locator("#shared-secret-mode")).ToContainTextAsync("one shared HS256 secret");
-        await Expect(page.Locator("#rotate")).ToBeDisabledAsync();
+        await Expect(page.Locator("#rotate")).ToHaveAttributeAsync("disabled", new Regex(".*")); // fluent-button reflects it as an attribute
         await ChromiumFixture.ScreenshotAsync(page, "console-keys");
 
         await page.SetViewportSizeAsync(390, 844);
@@ -96,20 +96,20 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");
 
-        await SignInOnPageAsync(page, "", "");
+        await page.SignInAsync("", "");
         await Expect(page.Locator("#identifier-error")).ToHaveTextAsync("This field is required.");
         await Expect(page.Locator("#password-error")).ToHaveTextAsync("This field is required.");
 
-        await SignInOnPageAsync(page, RootEmail, "Not-The-Password-1");
+        await page.SignInAsync(RootEmail, "Not-The-Password-1");
         await Expect(page.Locator("#signin-error")).ToHaveTextAsync("Invalid credentials.");
         await ChromiumFixture.ScreenshotAsync(page, "console-signin-error");
 
         var user = await Api.RegisterAndLoginAsync();
-        await SignInOnPageAsync(page, user.Username, user.Password);
+        await page.SignInAsync(user.Username, user.Password);
         await Expect(page.Locator("#signin-error")).ToHaveTextAsync("This account is not a staff account. The console is for staff only.");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "authapp-console");
         // The API session the refused sign-in opened was logged out: only the test's own login is live.
-        using var sessions = await Api.GetAsync($"/api/v1/admin/users/{user.Id}/sessions", await RootTokenAsync());
+        using var sessions = await Api.GetAsync($"/api/v1/admin/users/{user.Id}/sessions", await Fixture.RootAccessTokenAsync());
         Assert.Equal(1, (await sessions.ReadJsonAsync()).GetProperty("results").GetArrayLength());
     }
 
@@ -117,16 +117,16 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
     public async Task A_staff_member_stripped_of_staff_elsewhere_is_sent_back_to_sign_in_at_the_next_request()
     {
         var staff = await Api.RegisterAndLoginAsync();
-        var root = await RootTokenAsync();
+        var root = await Fixture.RootAccessTokenAsync();
         using (var grant = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/grant-staff", new { }, root))
         {
             Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         }
         var page = await (await NewContextAsync()).NewPageAsync();
         await page.GotoAsync("/users");
-        await SignInOnPageAsync(page, staff.Email, staff.Password);
+        await page.SignInAsync(staff.Email, staff.Password);
         await Expect(page).ToHaveURLAsync(new Regex("/users$"));
-        await WaitForInteractiveAsync(page);
+        await page.WaitForInteractiveAsync();
 
         // Revoking staff ends every session of the account, the console's included.
         using (var revoke = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/revoke-staff", new { }, root))
@@ -138,12 +138,12 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await Expect(page.Locator(".notice")).ToHaveTextAsync("Your session has ended. Sign in again.");
 
         // Signing in again is refused: the account is no longer staff.
-        await SignInOnPageAsync(page, staff.Email, staff.Password);
+        await page.SignInAsync(staff.Email, staff.Password);
         await Expect(page.Locator("#signin-error")).ToContainTextAsync("not a staff account");
     }
 
     [Fact]
-    public async Task An_unknown_user_id_is_a_clean_not_found_page()
+    public async Task An_unknown_user_id_is_a_clean_not_found_page_and_signing_out_ends_the_session()
     {
         var page = await SignedInPageAsync();
         var response = await page.GotoAsync($"/users/{Guid.NewGuid()}");
@@ -152,40 +152,29 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         var malformed = await page.GotoAsync("/users/not-an-id");
         Assert.Equal(404, malformed!.Status);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
+
+        // Signing out (a form with its antiforgery token) ends the session: the next page asks to sign in.
+        await page.GotoAsync("/audit");
+        await page.WaitForInteractiveAsync();
+        await page.ClickAsync("#sign-out");
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("You have signed out.");
+        await page.GotoAsync("/audit");
+        await Expect(page).ToHaveURLAsync(new Regex("/signin\\?returnUrl=%2Faudit"));
     }
 
     private async Task<IPage> SignedInPageAsync(string path = "/users")
     {
         var page = await (await NewContextAsync()).NewPageAsync();
         await page.GotoAsync(path);
-        await SignInOnPageAsync(page, RootEmail, TestSecrets.SuperuserPassword);
+        await page.SignInAsync(RootEmail, TestSecrets.SuperuserPassword);
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        await WaitForInteractiveAsync(page);
+        await page.WaitForInteractiveAsync();
         return page;
     }
 
-    private static async Task SignInOnPageAsync(IPage page, string identifier, string password)
-    {
-        await page.FillAsync("#identifier", identifier);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    /// <summary>The page's circuit is up: clicks now reach the server.</summary>
-    private static Task WaitForInteractiveAsync(IPage page) =>
-        page.Locator("#console-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-
-    private async Task<string> RootTokenAsync() => (await Api.LoginAsync(RootEmail, TestSecrets.SuperuserPassword)).Access;
-
     private async Task<IBrowserContext> NewContextAsync()
     {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Fixture.Admin.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
-        context.SetDefaultTimeout(15_000);
+        var context = await chromium.Browser.NewConsoleContextAsync(Fixture.Admin.ToString());
         _contexts.Add(context);
         return context;
     }

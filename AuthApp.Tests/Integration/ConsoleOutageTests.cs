@@ -24,32 +24,29 @@ public sealed class ConsoleOutageTests(AppHostFixture fixture, ChromiumFixture c
         await using var relay = new TcpForwarder(Fixture.App.GetEndpoint("api", "http"));
         relay.Start();
         using var console = new ConsoleInProcess(relay.Address);
-        var context = await chromium.Browser.NewContextAsync(new() { BaseURL = console.Address, ViewportSize = new() { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(15_000);
+        var context = await chromium.Browser.NewConsoleContextAsync(console.Address);
         try
         {
             var page = await context.NewPageAsync();
             await page.GotoAsync($"/users/{user.Id}");
-            await page.FillAsync("#identifier", "root@example.com");
-            await page.FillAsync("#password", TestSecrets.SuperuserPassword);
-            await page.ClickAsync("#sign-in");
+            await page.SignInAsync(AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
             await Expect(page.Locator("h1")).ToHaveTextAsync(user.Username);
-            await page.Locator("#console-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await page.WaitForInteractiveAsync();
 
             relay.Cut();
             await page.ClickAsync("#grant-staff");
-            await page.Locator("fluent-dialog").GetByRole(AriaRole.Button, new() { Name = "Grant staff" }).ClickAsync();
+            await page.ConfirmAsync("Grant staff");
             await Expect(page.Locator(".outage")).ToContainTextAsync("The AuthApp API is not reachable. Nothing was changed.");
             await Expect(page.Locator("#grant-staff")).ToBeVisibleAsync(); // the last state the page knew, no success claimed
             await Expect(page.Locator(".done")).ToHaveCountAsync(0);
             await ChromiumFixture.ScreenshotAsync(page, "console-outage");
 
             relay.Start();
-            using var stored = await Api.GetAsync($"/api/v1/admin/users/{user.Id}", await RootTokenAsync());
+            using var stored = await Api.GetAsync($"/api/v1/admin/users/{user.Id}", await Fixture.RootAccessTokenAsync());
             Assert.False((await stored.ReadJsonAsync()).GetProperty("is_staff").GetBoolean());
             await page.ReloadAsync();
             await Expect(page.Locator("h1")).ToHaveTextAsync(user.Username);
-            await page.Locator("#console-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await page.WaitForInteractiveAsync();
             await Expect(page.Locator(".outage")).ToHaveCountAsync(0);
         }
         finally
@@ -65,14 +62,13 @@ public sealed class ConsoleOutageTests(AppHostFixture fixture, ChromiumFixture c
         relay.Start();
         relay.Cut();
         using var console = new ConsoleInProcess(relay.Address);
-        var context = await chromium.Browser.NewContextAsync(new() { BaseURL = console.Address });
+        var context = await chromium.Browser.NewConsoleContextAsync(console.Address);
         try
         {
             var page = await context.NewPageAsync();
             await page.GotoAsync("/signin");
-            await page.FillAsync("#identifier", "root@example.com");
-            await page.FillAsync("#password", TestSecrets.SuperuserPassword);
-            var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sign-in"), r => r.Url.Contains("/signin"));
+            var response = await page.RunAndWaitForResponseAsync(
+                () => page.SignInAsync(AppHostFixture.RootEmail, TestSecrets.SuperuserPassword), r => r.Url.Contains("/signin"));
             Assert.Equal(503, response.Status);
             await Expect(page.Locator(".outage-box")).ToContainTextAsync("The AuthApp API is not reachable. You are not signed in");
             Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "authapp-console");
@@ -82,8 +78,6 @@ public sealed class ConsoleOutageTests(AppHostFixture fixture, ChromiumFixture c
             await context.CloseAsync();
         }
     }
-
-    private async Task<string> RootTokenAsync() => (await Api.LoginAsync("root@example.com", TestSecrets.SuperuserPassword)).Access;
 
     /// <summary>The console hosted in the test process on a free loopback port, calling the API at <paramref name="api"/>.</summary>
     private sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiStatus>

@@ -98,10 +98,7 @@ public sealed class ProfileTests(AppHostFixture fixture, ITestOutputHelper outpu
             new { password = next, confirm_password = next, current_password = user.Password }, user.AccessToken);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-        using var otherMe = await Api.GetAsync("/api/v1/user/me", otherDevice.Access);
-        await otherMe.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var otherRefresh = await Api.RefreshAsync(otherDevice.Refresh);
-        await otherRefresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+        await Api.AssertSessionRevokedAsync(otherDevice.Access, otherDevice.Refresh);
 
         using var thisMe = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
         Assert.Equal(HttpStatusCode.OK, thisMe.StatusCode);
