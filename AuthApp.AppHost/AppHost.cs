@@ -34,7 +34,7 @@ try
     builder.AddProject<Projects.AuthApp_Admin>("admin")
         .WithReference(api)
         .WaitFor(api)
-        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints()
         .WithUrlForEndpoint("http", url => url.DisplayText = "Staff console");

@@ -34,6 +34,17 @@ public static class AppHostExtensions
             ? api.WithEnvironment("Jwt__SigningAlgorithm", algorithm)
             : api;
 
+    /// <summary>
+    /// The AppHost's own environment (Development, from its launch profile) for a service it runs here.
+    /// Not in a published manifest: the AppHost's environment says nothing about the one it is deployed to,
+    /// and a service with no environment set runs as Production.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEnvironmentNameInRunMode(this IResourceBuilder<ProjectResource> project,
+        IDistributedApplicationBuilder builder, string variable) =>
+        builder.ExecutionContext.IsRunMode
+            ? project.WithEnvironment(variable, builder.Environment.EnvironmentName)
+            : project;
+
     /// <summary>Links the interactive API reference from the dashboard (it is served in Development only).</summary>
     public static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
     {

@@ -76,6 +76,7 @@ public sealed class AuditTrailTests(ServersFixture servers, ITestOutputHelper ou
 
         using var attempt = await Api.PostJsonAsync($"/api/v1/admin/users/{victim.Id}/grant-staff", new { }, intruder.AccessToken, forwardedFor: StaffAddress);
         await attempt.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
         using var listAttempt = await Api.GetAsync("/api/v1/admin/audit", intruder.AccessToken);
         await listAttempt.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
 
@@ -97,6 +98,7 @@ public sealed class AuditTrailTests(ServersFixture servers, ITestOutputHelper ou
         {
             await missing.AssertProblemAsync(HttpStatusCode.NotFound, "user_not_found");
         }
+        App.Clock.Advance(TimeSpan.FromSeconds(1)); // entries of one instant have no defined order
         using (var rotate = await Api.PostJsonAsync("/api/v1/admin/keys/rotate", new { }, staff.AccessToken))
         {
             await rotate.AssertProblemAsync(HttpStatusCode.Conflict, "key_rotation_unavailable");

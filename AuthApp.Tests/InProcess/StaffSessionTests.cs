@@ -40,6 +40,7 @@ public sealed class StaffSessionTests(ServersFixture servers, ITestOutputHelper 
     {
         var staff = await App.RegisterStaffAsync();
         var user = await Api.RegisterAndLoginAsync();
+        App.Clock.Advance(TimeSpan.FromMinutes(1)); // sessions of one instant have no defined order
         var other = await Api.LoginAsync(user.Email, user.Password);
         var sessionId = await SessionOfAsync(staff, user, newest: false);
 
@@ -51,6 +52,7 @@ public sealed class StaffSessionTests(ServersFixture servers, ITestOutputHelper 
         using var kept = await Api.GetAsync("/api/v1/user/me", other.Access);
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
 
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
         using var again = await Api.PostJsonAsync($"/api/v1/admin/users/{user.Id}/sessions/{sessionId}/revoke", new { }, staff.AccessToken);
         await again.AssertProblemAsync(HttpStatusCode.NotFound, "session_not_found");
         using var notTheirs = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/sessions/{await SessionOfAsync(staff, user, newest: true)}/revoke",
