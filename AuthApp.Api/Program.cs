@@ -1,4 +1,5 @@
 using AuthApp.Api.Admin;
+using AuthApp.Api.Audit;
 using AuthApp.Api.Auth;
 using AuthApp.Api.Email;
 using AuthApp.Api.Health;
@@ -28,6 +29,7 @@ builder.Services
     .AddUsers()
     .AddRecovery()
     .AddAuth()
+    .AddAudit()
     .AddAdmin();
 
 var app = builder.Build();
@@ -53,6 +55,7 @@ app.MapAuth();
 app.MapUsers();
 app.MapRecovery();
 app.MapAdmin();
+app.MapAudit();
 app.MapTokens();
 
 app.Run();

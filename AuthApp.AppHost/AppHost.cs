@@ -29,7 +29,7 @@ try
         .WithDjangoPepper(djangoPepper)
         .WithEnvironmentNameInRunMode(builder, "DOTNET_ENVIRONMENT");
 
-    builder.AddProject<Projects.AuthApp_Api>("api")
+    var api = builder.AddProject<Projects.AuthApp_Api>("api")
         .WithReference(infrastructure.Database)
         .WithReference(infrastructure.Cache)
         .WithReference(mail) // no WaitFor: the outbox keeps mail in PostgreSQL until the server answers
@@ -44,6 +44,15 @@ try
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints()
         .WithApiReferenceLink(builder);
+
+    // The staff console: a client of the API through service discovery, holding staff tokens server-side.
+    builder.AddProject<Projects.AuthApp_Admin>("admin")
+        .WithReference(api)
+        .WaitFor(api)
+        .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
+        .WithHttpHealthCheck("/health")
+        .WithExternalHttpEndpoints()
+        .WithUrlForEndpoint("http", url => url.DisplayText = "Staff console");
 
     PortPreflight.EnsureFixedPortsAreFree(builder);
     builder.Build().Run();

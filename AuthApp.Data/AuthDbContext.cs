@@ -13,6 +13,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<ImportedUser> ImportedUsers => Set<ImportedUser>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -89,6 +90,21 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             message.HasIndex(m => m.NextAttemptAt).HasFilter("sent_at IS NULL AND abandoned_at IS NULL");
             message.HasIndex(m => new { m.NormalizedRecipient, m.CreatedAt });
             message.HasIndex(m => m.CreatedAt);
+        });
+
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("audit_entries");
+            entry.Property(e => e.ActorUsername).HasMaxLength(30);
+            entry.Property(e => e.Action).HasMaxLength(32);
+            entry.Property(e => e.TargetUsername).HasMaxLength(30);
+            entry.Property(e => e.Subject).HasMaxLength(64);
+            entry.Property(e => e.ClientAddress).HasMaxLength(64);
+            entry.Property(e => e.Outcome).HasMaxLength(16);
+            // The trail is read newest first, by keyset (occurred_at, id); retention deletes by occurred_at.
+            entry.HasIndex(e => new { e.OccurredAt, e.Id });
+            entry.HasIndex(e => new { e.ActorId, e.OccurredAt });
+            entry.HasIndex(e => new { e.TargetUserId, e.OccurredAt });
         });
 
         modelBuilder.Entity<RefreshToken>(token =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -34,11 +35,26 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            // Timeouts, circuit breaker and retries — retries only for idempotent methods: a POST whose answer was
+            // lost may have been applied (a spent refresh token presented again is reuse and ends the session).
+            http.AddStandardResilienceHandler(resilience => resilience.Retry.DisableForUnsafeHttpMethods());
             http.AddServiceDiscovery();
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// The headers every AuthApp service sends so that no browser frames, sniffs or leaks a referrer from its answers;
+    /// each service adds its own Content-Security-Policy and caching rules.
+    /// </summary>
+    public static void SetBrowserHardeningHeaders(this IHeaderDictionary headers)
+    {
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
     }
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -17,6 +17,11 @@ if ! command -v postgres >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/
   missing+=(postgresql)
 fi
 
+# The staff console's browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} with apt-get..."

@@ -30,6 +30,8 @@ namespace AuthApp.Api.Common;
 [JsonSerializable(typeof(Page<PublicUser>))]
 [JsonSerializable(typeof(Page<AdminUser>))]
 [JsonSerializable(typeof(AdminUser))]
+[JsonSerializable(typeof(Page<AdminSession>))]
+[JsonSerializable(typeof(Page<AuthApp.Api.Audit.AuditRecord>))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(TokenPairResponse))]
 [JsonSerializable(typeof(MessageResponse))]

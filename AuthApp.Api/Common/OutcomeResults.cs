@@ -28,6 +28,7 @@ public static class OutcomeResults
         [ErrorCodes.Forbidden] = StatusCodes.Status403Forbidden,
         [ErrorCodes.EmailNotVerified] = StatusCodes.Status403Forbidden,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.KeyRotationUnavailable] = StatusCodes.Status409Conflict,
         [ErrorCodes.EmailAlreadyVerified] = StatusCodes.Status409Conflict,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,

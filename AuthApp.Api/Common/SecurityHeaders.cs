@@ -12,11 +12,7 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
-                headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+                headers.SetBrowserHardeningHeaders();
                 if (!context.Request.Path.StartsWithSegments("/scalar"))
                 {
                     headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";

@@ -129,7 +129,7 @@ public sealed class RecoveryService(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (!await tokens.SpendAsync(token.Id, now, ct))
             {
-                return false;
+                return (PendingRevocation?)null;
             }
             var account = await db.Users.SingleAsync(u => u.Id == user.Id, ct);
             account.PasswordHash = hash.Value!;
@@ -141,15 +141,16 @@ public sealed class RecoveryService(
             }
             await tokens.VoidOutstandingAsync(account.Id, [AccountTokenPurposes.PasswordReset], now, ct);
             await db.SaveChangesAsync(ct);
-            await sessions.RevokeAllForUserAsync(account.Id, SessionRevocationReasons.PasswordReset, now, ct);
+            var revoked = await sessions.RevokeInTransactionAsync(account.Id, null, SessionRevocationReasons.PasswordReset, now, ct);
             await transaction.CommitAsync(ct);
-            return true;
+            return revoked;
         });
-        if (!reset)
+        if (reset is null)
         {
             Count("reset", "invalid_token");
             return InvalidToken;
         }
+        await sessions.PublishAsync(reset);
         await cache.InvalidateAsync(user.Id);
         // A locked-out owner who just proved control of the mailbox may log in with the new password at once.
         await throttle.ResetAsync(LoginHandler.IdentifierThrottle, user.NormalizedEmail);

@@ -37,7 +37,10 @@ public sealed class ServersFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.Resources.Remove(builder.Resources.Single(resource => resource.Name == "api"));
+        foreach (var service in builder.Resources.Where(resource => resource.Name is "api" or "admin").ToList())
+        {
+            builder.Resources.Remove(service);
+        }
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -21,6 +21,7 @@ public class AppHostFixture : IAsyncLifetime
     private readonly CancellationTokenSource _stopCapture = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _apiLogs = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _migrationLogs = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _adminLogs = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -29,10 +30,15 @@ public class AppHostFixture : IAsyncLifetime
 
     /// <summary>Every console line the migration worker has written so far, over all its runs.</summary>
     public IReadOnlyCollection<string> MigrationLogs => _migrationLogs;
-    public HttpClient Api { get; private set; } = null!;
 
     /// <summary>What the mail server (smtp4dev) received, read through its own API.</summary>
     public MailInbox Mail { get; private set; } = null!;
+    /// <summary>Every console line the staff console has written so far.</summary>
+    public IReadOnlyCollection<string> AdminLogs => _adminLogs;
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The staff console's address (the AppHost's <c>admin</c> resource).</summary>
+    public Uri Admin { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -42,7 +48,7 @@ public class AppHostFixture : IAsyncLifetime
                 "AuthApp:Infrastructure=local",
                 $"AuthApp:Local:DataDirectory={_dataDirectory}",
                 $"Parameters:jwt-signing-key={TestSecrets.SigningKey}",
-                "AuthApp:Superuser:Email=root@example.com",
+                $"AuthApp:Superuser:Email={RootEmail}",
                 "AuthApp:Superuser:Username=rootadmin",
                 $"Parameters:superuser-password={TestSecrets.SuperuserPassword}",
                 .. ExtraArguments,
@@ -69,6 +75,13 @@ public class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Email__Outbox__SmtpTimeout", "00:00:05")
             .WithEnvironment("Email__Outbox__Lease", "00:00:15");
 
+        builder.CreateResourceBuilder<ProjectResource>("admin")
+            // Verbose logs from sign-in, token refresh and the HTTP client (headers at Trace), so the secrecy check has something to read.
+            .WithEnvironment("Logging__LogLevel__AuthApp", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Authentication", "Debug")
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Antiforgery", "Debug")
+            .WithEnvironment("Logging__LogLevel__System.Net.Http.HttpClient", "Trace");
+
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
         // The API starts only after the migration worker has finished; it must have finished well.
@@ -83,6 +96,9 @@ public class AppHostFixture : IAsyncLifetime
         // Console logs are kept per running instance (api-xxxx), not per resource name.
         _ = CaptureLogsAsync(logs, running.ResourceId, _apiLogs, _stopCapture.Token);
         Api = CreateApiClient();
+        var console = await App.ResourceNotifications.WaitForResourceHealthyAsync("admin", cts.Token);
+        _ = CaptureLogsAsync(logs, console.ResourceId, _adminLogs, _stopCapture.Token);
+        Admin = App.GetEndpoint("admin", "http");
     }
 
     /// <summary>More AppHost configuration for a fixture that runs the app differently.</summary>
@@ -99,6 +115,12 @@ public class AppHostFixture : IAsyncLifetime
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
     {
     }
+
+    /// <summary>The seeded superuser's e-mail (its password is <see cref="TestSecrets.SuperuserPassword"/>).</summary>
+    public const string RootEmail = "root@example.com";
+
+    /// <summary>A fresh access token of the seeded superuser.</summary>
+    public async Task<string> RootAccessTokenAsync() => (await Api.LoginAsync(RootEmail, TestSecrets.SuperuserPassword)).Access;
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
 

@@ -1,3 +1,4 @@
+using AuthApp.Data;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthApp.Api.Tokens.Keys;
@@ -19,8 +20,11 @@ public interface ITokenSigner
     /// </summary>
     void ConfigureValidation(TokenValidationParameters parameters);
 
-    /// <summary>Makes a new signing key now, or says why this signer cannot.</summary>
-    Task<Outcome<SigningKeyInfo>> RotateAsync(CancellationToken ct);
+    /// <summary>
+    /// Makes a new signing key now, or says why this signer cannot. <paramref name="audit"/>, when given, is written in
+    /// the same transaction as the new key, with the new key's kid as its subject.
+    /// </summary>
+    Task<Outcome<SigningKeyInfo>> RotateAsync(AuditEntry? audit, CancellationToken ct);
 }
 
 /// <summary>A public key as JWKS publishes it (RFC 7517/7518).</summary>

@@ -83,9 +83,9 @@ public sealed class KeyRing(
         }
     }
 
-    async Task<Outcome<SigningKeyInfo>> ITokenSigner.RotateAsync(CancellationToken ct)
+    async Task<Outcome<SigningKeyInfo>> ITokenSigner.RotateAsync(AuditEntry? audit, CancellationToken ct)
     {
-        var key = await RotateAsync(ct);
+        var key = await RotateAsync(ct, audit);
         return new SigningKeyInfo(key.Kid, key.Algorithm, key.CreatedAt, null, null);
     }
 
@@ -136,7 +136,7 @@ public sealed class KeyRing(
     }
 
     /// <summary>Makes a new signing key and retires the current one (which keeps verifying its tokens).</summary>
-    public async Task<SigningKey> RotateAsync(CancellationToken ct)
+    public async Task<SigningKey> RotateAsync(CancellationToken ct, AuditEntry? audit = null)
     {
         await _writeLock.WaitAsync(ct);
         SigningKey created;
@@ -162,6 +162,11 @@ public sealed class KeyRing(
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await db.SigningKeys.Where(k => k.RetiredAt == null).ExecuteUpdateAsync(set => set.SetProperty(k => k.RetiredAt, now), ct);
                 db.SigningKeys.Add(created);
+                if (audit is not null)
+                {
+                    audit.Subject = kid;
+                    db.AuditEntries.Add(audit);
+                }
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
             });

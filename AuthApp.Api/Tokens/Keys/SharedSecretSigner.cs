@@ -1,3 +1,4 @@
+using AuthApp.Data;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -18,5 +19,5 @@ public sealed class SharedSecretSigner(IOptions<JwtOptions> options) : ITokenSig
     /// <summary>The one key, set directly: the handler then skips key resolution per token (measured ~35% of /user/me).</summary>
     public void ConfigureValidation(TokenValidationParameters parameters) => parameters.IssuerSigningKey = _key;
 
-    public Task<Outcome<SigningKeyInfo>> RotateAsync(CancellationToken ct) => Task.FromResult<Outcome<SigningKeyInfo>>(CannotRotate);
+    public Task<Outcome<SigningKeyInfo>> RotateAsync(AuditEntry? audit, CancellationToken ct) => Task.FromResult<Outcome<SigningKeyInfo>>(CannotRotate);
 }

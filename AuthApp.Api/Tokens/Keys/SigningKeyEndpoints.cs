@@ -1,3 +1,5 @@
+using AuthApp.Api.Audit;
+using AuthApp.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuthApp.Api.Tokens.Keys;
@@ -25,8 +27,9 @@ public static class SigningKeyEndpoints
         var keys = api.MapGroup("/admin/keys").WithTags("Keys").RequireAccessToken(TokenClaims.StaffPolicy)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        keys.MapGet("", ListAsync).WithName("ListSigningKeys").WithSummary("The signing keys and how long each keeps verifying.");
-        keys.MapPost("/rotate", RotateAsync).WithName("RotateSigningKey")
+        keys.MapGet("", ListAsync).WithName("ListSigningKeys").Audited(AuditActions.ListKeys).WithSummary("The signing keys and how long each keeps verifying.");
+        keys.MapPost("/rotate", RotateAsync).WithName("RotateSigningKey").Audited(AuditActions.RotateKey)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Make a new signing key now; tokens signed by the previous one stay valid until they expire (ES256 only).");
         return api;
     }
@@ -34,6 +37,7 @@ public static class SigningKeyEndpoints
     private static async Task<Ok<List<SigningKeyInfo>>> ListAsync(SigningKeyService keys, CancellationToken ct) =>
         TypedResults.Ok(await keys.ListAsync(ct));
 
-    private static async Task<Results<Ok<SigningKeyInfo>, ProblemHttpResult>> RotateAsync(ITokenSigner signer, HttpContext http, CancellationToken ct) =>
-        (await signer.RotateAsync(ct)).ToCodeResult(http, TypedResults.Ok);
+    private static async Task<Results<Ok<SigningKeyInfo>, ProblemHttpResult>> RotateAsync(
+        SigningKeyService keys, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await keys.RotateAsync(http.GetStaffActor(), time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
 }

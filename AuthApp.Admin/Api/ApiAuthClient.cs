@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+
+namespace AuthApp.Admin.Api;
+
+/// <summary>The API's own sign-in routes (login, profile, refresh, logout), called with tokens the caller passes in.</summary>
+public sealed class ApiAuthClient(HttpClient http)
+{
+    public const string RefreshTokenHeader = "X-Refresh-Token";
+
+    /// <summary>An identifier with '@' is an e-mail address, anything else a username, as the API decides too.</summary>
+    public Task<ApiResult<ApiLoginResponse>> LoginAsync(string? identifier, string? password, string? clientAddress, CancellationToken ct)
+    {
+        object body = identifier?.Contains('@') == true
+            ? new { email = identifier, password }
+            : new { username = identifier, password };
+        return ApiCalls.SendAsync<ApiLoginResponse>(http, ApiCalls.Request(HttpMethod.Post, "/api/v1/user/login", body, clientAddress), ct);
+    }
+
+    public Task<ApiResult<ApiMe>> MeAsync(string accessToken, string? clientAddress, CancellationToken ct)
+    {
+        var request = ApiCalls.Request(HttpMethod.Get, "/api/v1/user/me", clientAddress: clientAddress);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return ApiCalls.SendAsync<ApiMe>(http, request, ct);
+    }
+
+    public Task<ApiResult<ApiTokenPair>> RefreshAsync(string refreshToken, string? clientAddress, CancellationToken ct)
+    {
+        var request = ApiCalls.Request(HttpMethod.Post, "/api/v1/user/refresh", clientAddress: clientAddress);
+        request.Headers.TryAddWithoutValidation(RefreshTokenHeader, refreshToken);
+        return ApiCalls.SendAsync<ApiTokenPair>(http, request, ct);
+    }
+
+    public Task<ApiResult<ApiMessage>> LogoutAsync(string accessToken, string refreshToken, string? clientAddress, CancellationToken ct)
+    {
+        var request = ApiCalls.Request(HttpMethod.Post, "/api/v1/user/logout", clientAddress: clientAddress);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.TryAddWithoutValidation(RefreshTokenHeader, refreshToken);
+        return ApiCalls.SendAsync<ApiMessage>(http, request, ct);
+    }
+}
+
+public sealed record ApiMessage(string Message);

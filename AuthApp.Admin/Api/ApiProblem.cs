@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json;
+
+namespace AuthApp.Admin.Api;
+
+/// <summary>An RFC 9457 problem from the API: its status, stable code, sentence for people, and field messages.</summary>
+public sealed record ApiProblem(HttpStatusCode Status, string Code, string Detail, IReadOnlyDictionary<string, string[]> Fields)
+{
+    public static readonly IReadOnlyDictionary<string, string[]> NoFields = new Dictionary<string, string[]>();
+
+    public IReadOnlyList<string> For(params string[] fields) =>
+        fields.SelectMany(f => Fields.TryGetValue(f, out var messages) ? messages : []).ToList();
+
+    public static async Task<ApiProblem> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = response.StatusCode;
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var root = json.RootElement;
+            var code = root.TryGetProperty("code", out var c) ? c.GetString() ?? "" : "";
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
+            var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var field in errors.EnumerateObject())
+                {
+                    fields[field.Name] = field.Value.ValueKind == JsonValueKind.Array
+                        ? field.Value.EnumerateArray().Select(m => m.GetString() ?? "").ToArray()
+                        : [field.Value.ToString()];
+                }
+            }
+            return new ApiProblem(status, code, detail.Length > 0 ? detail : $"The API answered {(int)status}.", fields);
+        }
+        catch (JsonException)
+        {
+            return new ApiProblem(status, "", $"The API answered {(int)status}.", NoFields);
+        }
+    }
+}
+
+/// <summary>What the console gets back from the API: the value, or the problem the API answered with.</summary>
+public readonly record struct ApiResult<T>(T? Value, ApiProblem? Problem)
+{
+    public bool Succeeded => Problem is null;
+
+    public static implicit operator ApiResult<T>(T value) => new(value, null);
+    public static implicit operator ApiResult<T>(ApiProblem problem) => new(default, problem);
+}
+
+/// <summary>The API could not be reached or failed (network error, timeout, open circuit, 5xx): nothing the console asked was confirmed.</summary>
+public sealed class ApiUnavailableException(string message, bool mayHaveApplied, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>
+    /// True when a change was sent but no answer came (a timeout): the API applies a change and its audit entry in one
+    /// transaction, so it happened entirely or not at all, and the page must be reloaded to know which.
+    /// </summary>
+    public bool MayHaveApplied { get; } = mayHaveApplied;
+}
+
+/// <summary>The staff member's console session is over: signed out elsewhere, revoked, expired, or no longer staff.</summary>
+public sealed class ConsoleSessionEndedException(string reason) : Exception(reason);

@@ -1,0 +1,36 @@
+using Microsoft.Playwright;
+
+namespace AuthApp.Tests.Support;
+
+/// <summary>What the console's browser tests do again and again: a fresh browser profile, signing in, waiting for the circuit, confirming.</summary>
+public static class ConsoleBrowser
+{
+    /// <summary>A new cookie jar at desktop size, with a default wait long enough for a loaded 2-core machine.</summary>
+    public static async Task<IBrowserContext> NewConsoleContextAsync(this IBrowser browser, string baseUrl)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl.TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    /// <summary>Fills and posts the sign-in form the page shows.</summary>
+    public static async Task SignInAsync(this IPage page, string identifier, string password)
+    {
+        await page.FillAsync("#identifier", identifier);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    /// <summary>The page's circuit is up: clicks now reach the server.</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        page.Locator("#console-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Answers the confirmation dialog with its primary button.</summary>
+    public static Task ConfirmAsync(this IPage page, string button) =>
+        page.Locator("fluent-dialog").GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+}
