@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -76,36 +72,6 @@ public sealed class ConsoleOutageTests(AppHostFixture fixture, ChromiumFixture c
         finally
         {
             await context.CloseAsync();
-        }
-    }
-
-    /// <summary>The console hosted in the test process on a free loopback port, calling the API at <paramref name="api"/>.</summary>
-    private sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiStatus>
-    {
-        private readonly Uri _api;
-
-        public ConsoleInProcess(Uri api)
-        {
-            _api = api;
-            var port = FreePort();
-            Address = $"http://127.0.0.1:{port}";
-            UseKestrel(port);
-            StartServer();
-        }
-
-        public string Address { get; }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Console:ApiAddress", _api.ToString());
-        }
-
-        private static int FreePort()
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
         }
     }
 }

@@ -80,15 +80,6 @@ public static class ApiClient
         return problem;
     }
 
-    /// <summary>Asserts that both tokens of a session are refused as revoked: the access token at once, the refresh token too.</summary>
-    public static async Task AssertSessionRevokedAsync(this HttpClient api, string accessToken, string refreshToken)
-    {
-        using var me = await api.GetAsync("/api/v1/user/me", accessToken);
-        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_revoked");
-        using var refresh = await api.RefreshAsync(refreshToken);
-        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
-    }
-
     public static string[] FieldErrors(this JsonElement problem, string field) =>
         problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()!).ToArray();
 

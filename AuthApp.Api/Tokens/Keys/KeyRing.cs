@@ -102,7 +102,7 @@ public sealed class KeyRing(
         var active = keys.FirstOrDefault(k => k.RetiredAt == null);
         if (active is null)
         {
-            await RotateAsync(ct);
+            await WriteKeyAsync(onlyIfNoneActive: true, audit: null, ct); // instances starting together make one key
             return;
         }
 
@@ -136,16 +136,24 @@ public sealed class KeyRing(
     }
 
     /// <summary>Makes a new signing key and retires the current one (which keeps verifying its tokens).</summary>
-    public async Task<SigningKey> RotateAsync(CancellationToken ct, AuditEntry? audit = null)
+    public async Task<SigningKey> RotateAsync(CancellationToken ct, AuditEntry? audit = null) =>
+        (await WriteKeyAsync(onlyIfNoneActive: false, audit, ct))!;
+
+    /// <summary>
+    /// Writes a new signing key and retires the others, under a PostgreSQL advisory lock so that instances never
+    /// interleave two rotations (which could leave two keys signing). With <paramref name="onlyIfNoneActive"/>, it
+    /// writes nothing (and returns null) when another instance made an active key meanwhile.
+    /// </summary>
+    private async Task<SigningKey?> WriteKeyAsync(bool onlyIfNoneActive, AuditEntry? audit, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
-        SigningKey created;
+        SigningKey? written = null;
         try
         {
             using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var kid = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
             var now = time.GetUtcNow();
-            created = new SigningKey
+            var created = new SigningKey
             {
                 Kid = kid,
                 Algorithm = SecurityAlgorithms.EcdsaSha256,
@@ -156,10 +164,15 @@ public sealed class KeyRing(
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            var saved = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RotationLockId})", ct);
+                if (onlyIfNoneActive && await db.SigningKeys.AnyAsync(k => k.RetiredAt == null, ct))
+                {
+                    return false;
+                }
                 await db.SigningKeys.Where(k => k.RetiredAt == null).ExecuteUpdateAsync(set => set.SetProperty(k => k.RetiredAt, now), ct);
                 db.SigningKeys.Add(created);
                 if (audit is not null)
@@ -169,16 +182,24 @@ public sealed class KeyRing(
                 }
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
+                return true;
             });
-            logger.LogInformation("Signing key {Kid} created; earlier keys retired and verifying until their tokens expire", kid);
+            if (saved)
+            {
+                written = created;
+                logger.LogInformation("Signing key {Kid} created; earlier keys retired and verifying until their tokens expire", kid);
+            }
         }
         finally
         {
             _writeLock.Release();
         }
         await RefreshAsync(ct);
-        return created;
+        return written;
     }
+
+    // Any constant shared by every instance; it names the one lock that orders key writes.
+    private const long RotationLockId = 0x4175_7468_4B65_7973; // "AuthKeys"
 }
 
 /// <summary>

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using AuthApp.Admin.Sessions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AuthApp.Tests.Support;
+
+/// <summary>
+/// The staff console hosted in the test process on a free loopback port (a real socket, for the browser), calling
+/// the API at <c>api</c>. With <c>sessionClock</c>, its server-side sessions age on the test's clock instead of the
+/// system's, so expiry is a clock move rather than a wait.
+/// </summary>
+public sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiStatus>
+{
+    private readonly Uri _api;
+    private readonly TimeProvider? _sessionClock;
+
+    public ConsoleInProcess(Uri api, TimeProvider? sessionClock = null)
+    {
+        _api = api;
+        _sessionClock = sessionClock;
+        var port = FreePort();
+        Address = $"http://127.0.0.1:{port}";
+        UseKestrel(port);
+        StartServer();
+    }
+
+    public string Address { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Console:ApiAddress", _api.ToString());
+        if (_sessionClock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(
+                provider => new ConsoleSessionStore(clock, provider.GetRequiredService<IOptions<ConsoleSessionOptions>>()))));
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
