@@ -55,6 +55,14 @@ public sealed class PublishedManifestTests
         Assert.Equal("{cache.connectionString}", api.GetProperty("env").GetProperty("ConnectionStrings__cache").GetString());
         Assert.Equal("{jwt-signing-key.value}", api.GetProperty("env").GetProperty("Jwt__SigningKey").GetString());
         Assert.True(api.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        // The staff console: a project of its own, reachable from outside, finding the API by service discovery.
+        var console = resources.GetProperty("admin");
+        Assert.StartsWith("project.", console.GetProperty("type").GetString());
+        Assert.True(console.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        var consoleEnv = console.GetProperty("env");
+        Assert.False(consoleEnv.TryGetProperty("ASPNETCORE_ENVIRONMENT", out _), "admin sets ASPNETCORE_ENVIRONMENT");
+        Assert.Contains(consoleEnv.EnumerateObject(), e => e.Name.StartsWith("services__api__") && e.Value.GetString()!.Contains("{api.bindings."));
+        Assert.False(consoleEnv.TryGetProperty("ConnectionStrings__authdb", out _), "the console reaches the data only through the API");
         var migrations = resources.GetProperty("migrations");
         Assert.Equal("admin@example.com", migrations.GetProperty("env").GetProperty("Superuser__Email").GetString());
         Assert.Equal("{superuser-password.value}", migrations.GetProperty("env").GetProperty("Superuser__Password").GetString());
