@@ -48,11 +48,17 @@ public static class AccessTokenAuthentication
             context.Fail("Not an access token.");
             return;
         }
-        if (await revocations.IsAccessTokenRevokedAsync(ids.Jti, ids.SessionId, context.HttpContext.RequestAborted))
+        var prefetch = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<PrefetchRedisEntryMetadata>();
+        var check = await revocations.CheckAccessTokenAsync(ids.Jti, ids.SessionId, prefetch?.KeyOf(ids), context.HttpContext.RequestAborted);
+        if (check.Revoked)
         {
             context.HttpContext.Items[FailureCode] = ErrorCodes.TokenRevoked;
             context.Fail("The token has been revoked.");
             return;
+        }
+        if (check.Companion is { } entry)
+        {
+            context.HttpContext.Features.Set(new PrefetchedRedisEntry(entry));
         }
         var expiresAt = context.SecurityToken is JsonWebToken jwt ? new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) : DateTimeOffset.MinValue;
         context.HttpContext.Items[ValidatedAccessToken] = new AccessToken(ids, expiresAt);

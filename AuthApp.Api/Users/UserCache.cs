@@ -23,11 +23,13 @@ public sealed class UserCacheOptions
 public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserCacheOptions> options, ILogger<UserCache> logger)
 {
     // v2: the profile gained email_verified; entries of the older shape are never read as the new one.
-    private static RedisKey Key(Guid id) => $"authapp:user:v2:{id:N}";
+    public static RedisKey Key(Guid id) => $"authapp:user:v2:{id:N}";
 
-    public async Task<UserProfile?> GetAsync(Guid id, CancellationToken ct)
+    /// <param name="prefetched">The entry as already read with the request's revocation check (see
+    /// <see cref="PrefetchedProfile"/>), or null to read it here.</param>
+    public async Task<UserProfile?> GetAsync(Guid id, CancellationToken ct, RedisValue? prefetched = null)
     {
-        var (ok, cached) = await redis.TryAsync("user_cache.get", database => database.StringGetAsync(Key(id)));
+        var (ok, cached) = prefetched is { } value ? (true, value) : await redis.TryAsync("user_cache.get", database => database.StringGetAsync(Key(id)));
         if (ok && cached.HasValue)
         {
             return JsonSerializer.Deserialize((string)cached!, ApiJsonContext.Default.UserProfile);

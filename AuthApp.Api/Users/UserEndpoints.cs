@@ -24,7 +24,8 @@ public static class UserEndpoints
         user.MapGet("/me", MeAsync)
             .WithName("Me")
             .WithSummary("The caller's profile, served from the Redis user cache.")
-            .RequireAccessToken();
+            .RequireAccessToken()
+            .PrefetchRedisEntry(ids => UserCache.Key(ids.UserId)); // read with the revocation check: one Redis round trip
 
         api.MapGet("/users", ListAsync)
             .WithName("ListUsers")
@@ -44,7 +45,7 @@ public static class UserEndpoints
             .ToResult(http, profile => TypedResults.Ok(new UpdateUserResponse("User updated successfully", profile)));
 
     private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MeAsync(UserService users, HttpContext http, CancellationToken ct) =>
-        (await users.GetProfileAsync(http.GetAccessToken().Ids.UserId, ct)).ToCodeResult(http, TypedResults.Ok);
+        (await users.GetProfileAsync(http.GetAccessToken().Ids.UserId, ct, http.GetPrefetchedRedisEntry())).ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<Page<PublicUser>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string? cursor, string? limit, UserService users, HttpContext http, CancellationToken ct) =>

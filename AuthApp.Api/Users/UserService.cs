@@ -6,6 +6,7 @@ using AuthApp.Data.Passwords;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace AuthApp.Api.Users;
 
@@ -92,8 +93,8 @@ public sealed class UserService(
     }
 
     /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
-    public async Task<Outcome<UserProfile>> GetProfileAsync(Guid userId, CancellationToken ct) =>
-        await cache.GetAsync(userId, ct) is { IsActive: true } profile ? profile : AccountGone;
+    public async Task<Outcome<UserProfile>> GetProfileAsync(Guid userId, CancellationToken ct, RedisValue? cachedEntry = null) =>
+        await cache.GetAsync(userId, ct, cachedEntry) is { IsActive: true } profile ? profile : AccountGone;
 
     public async Task<Outcome<UserProfile>> UpdateAsync(AccessToken caller, UpdateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
