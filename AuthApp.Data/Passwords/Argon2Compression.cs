@@ -21,6 +21,8 @@ internal static class Argon2Compression
     /// <paramref name="reference"/> (the address generator does that). <paramref name="r"/> and <paramref name="t"/>
     /// are scratch blocks.
     /// </summary>
+    // Compiled optimised at once: tier-0 code would make the process's first hash ~10× slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compress(ReadOnlySpan<ulong> previous, ReadOnlySpan<ulong> reference, Span<ulong> next,
         bool withXor, Span<ulong> r, Span<ulong> t, bool vectorised)
     {
@@ -56,6 +58,7 @@ internal static class Argon2Compression
 
     // ------------------------------------------------------------------ one word at a time
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PermuteScalar(Span<ulong> v)
     {
         for (var i = 0; i < 8; i++)
@@ -116,6 +119,7 @@ internal static class Argon2Compression
 
     /// <param name="v">The block as 32 vectors of 4 words (a row is 4 of them: a, b, c, d).</param>
     /// <param name="pairs">The same block as 64 pairs of words (row k, pair i is pairs[8k + i]).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PermuteAvx2(Span<Vector256<ulong>> v, Span<Vector128<ulong>> pairs)
     {
         for (var i = 0; i < 8; i++)

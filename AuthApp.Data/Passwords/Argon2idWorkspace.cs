@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
@@ -224,6 +225,7 @@ public sealed class Argon2idWorkspace
     private readonly record struct Shape(int Lanes, int LaneLength, int SegmentLength, int Blocks, int Passes);
 
     /// <summary>Fills one segment (a quarter of a lane) in one pass (RFC 9106 §3.4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillSegment(in Shape shape, int pass, int lane, int slice)
     {
         // Argon2id: the first half of the first pass takes reference indices from a generator (independent of
