@@ -23,13 +23,13 @@ namespace AuthApp.Data.Passwords;
 /// hashes; more lanes exist for RFC 9106's vector). The area is wiped after every hash, whatever its outcome.
 /// </para>
 /// <para>
-/// Not thread-safe: one hash at a time. <see cref="Argon2idWorkspacePool"/> hands each hashing slot its own.
+/// One hash at a time (a second thread is refused with <see cref="InvalidOperationException"/>):
+/// <see cref="Argon2idWorkspacePool"/> hands each hashing slot its own.
 /// </para>
 /// </remarks>
 public sealed class Argon2idWorkspace
 {
     internal const int BlockWords = Argon2Compression.BlockWords;
-    private const int BlockBytes = 8 * BlockWords;
     private const int SyncPoints = 4;
     private const uint Version = 0x13;
     private const uint TypeArgon2id = 2;
@@ -44,6 +44,7 @@ public sealed class Argon2idWorkspace
     private readonly ulong[] _words;  // pinned, so that the 64-byte alignment of _offset holds
     private readonly int _offset;
     private readonly bool _vectorised;
+    private int _busy; // 1 while a hash runs: a second thread is refused rather than given a corrupt result
 
     /// <param name="memoryKiB">The largest <c>m</c> this workspace computes (one 1 KiB block per KiB).</param>
     public Argon2idWorkspace(int memoryKiB) : this(memoryKiB, vectorised: true)
@@ -60,9 +61,9 @@ public sealed class Argon2idWorkspace
         }
         MemoryKiB = memoryKiB;
         _vectorised = vectorised;
-        // Allocated once and pinned (the pinned object heap): the pages stay mapped for the workspace's life.
-        // Zeroed here, which also touches every page once. 8 spare words let the blocks start on a cache line.
-        _words = GC.AllocateArray<ulong>((ScratchBlocks + memoryKiB) * BlockWords + 8, pinned: true);
+        // Allocated once and pinned (the pinned object heap): its pages, faulted in by the first hash, stay mapped for
+        // the workspace's life. 8 spare words let the blocks start on a cache line.
+        _words = GC.AllocateArray<ulong>(checked((ScratchBlocks + memoryKiB) * BlockWords + 8), pinned: true);
         var address = Marshal.UnsafeAddrOfPinnedArrayElement(_words, 0);
         _offset = (int)((64 - address % 64) % 64 / 8);
     }
@@ -71,6 +72,8 @@ public sealed class Argon2idWorkspace
 
     /// <summary>The words the last hash used, for the test that checks the wipe.</summary>
     internal ReadOnlySpan<ulong> Words => _words;
+
+    internal bool IsBusy => Volatile.Read(ref _busy) == 1;
 
     /// <summary>Argon2id with one lane, no secret and no associated data: what AuthApp stores.</summary>
     public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int passes, Span<byte> tag) =>
@@ -88,6 +91,10 @@ public sealed class Argon2idWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(tag.Length, MinTagBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(salt.Length, 8);
 
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            throw new InvalidOperationException("An Argon2idWorkspace computes one hash at a time.");
+        }
         // m′: the memory rounded down to a multiple of 4·p blocks (RFC 9106 §3.2, step 3).
         var segmentLength = memoryKiB / (SyncPoints * lanes);
         var shape = new Shape(lanes, segmentLength * SyncPoints, segmentLength, segmentLength * SyncPoints * lanes, passes);
@@ -133,6 +140,7 @@ public sealed class Argon2idWorkspace
         {
             CryptographicOperations.ZeroMemory(h0);
             Wipe(shape.Blocks);
+            Volatile.Write(ref _busy, 0);
         }
     }
 

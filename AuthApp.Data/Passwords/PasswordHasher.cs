@@ -17,11 +17,11 @@ public enum PasswordVerification
 
 /// <summary>
 /// New hashes are Argon2id PHC strings (<c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c>), computed in a warm
-/// <see cref="Argon2idWorkspace"/> from <see cref="Argon2idWorkspacePool"/> (libsodium, through NSec, when the pool
-/// has none free or the hash needs more memory than its workspaces). Verification also accepts the formats of the systems AuthApp replaces:
-/// every Django format (<see cref="DjangoPasswordVerifier"/>, with the original's pepper from
-/// <see cref="DjangoPasswordOptions"/>) and ASP.NET Core Identity v3, and asks for a re-hash after a
-/// successful login with them. Unusable, unknown and malformed values fail closed.
+/// <see cref="Argon2idWorkspace"/> from <see cref="Argon2idWorkspacePool"/> (by libsodium, through NSec, when the pool
+/// has none free or the hash needs more memory than its workspaces: the same bytes). Verification also accepts the
+/// formats of the systems AuthApp replaces: every Django format (<see cref="DjangoPasswordVerifier"/>, with the
+/// original's pepper from <see cref="DjangoPasswordOptions"/>) and ASP.NET Core Identity v3, and asks for a re-hash
+/// after a successful login with them. Unusable, unknown and malformed values fail closed.
 /// </summary>
 public sealed class PasswordHasher
 {

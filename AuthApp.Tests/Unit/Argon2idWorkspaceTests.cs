@@ -125,6 +125,18 @@ public sealed class Argon2idWorkspaceTests
     }
 
     [Fact]
+    public async Task A_workspace_refuses_a_second_thread_while_it_hashes()
+    {
+        var workspace = new Argon2idWorkspace(65_536);
+        var first = Task.Run(() => workspace.Hash("first"u8, Salt16, 65_536, 3, new byte[32]));
+        SpinWait.SpinUntil(() => workspace.IsBusy || first.IsCompleted);
+        Assert.True(workspace.IsBusy, "the first hash ended before the second began");
+        Assert.Throws<InvalidOperationException>(() => workspace.Hash("second"u8, Salt16, 64, 1, new byte[32]));
+        await first;
+        Assert.False(workspace.IsBusy);
+    }
+
+    [Fact]
     public void Many_threads_hash_through_the_pool_with_correct_results_and_at_most_one_workspace_per_slot()
     {
         const int threads = 8, perThread = 25, memory = 512;
