@@ -154,7 +154,9 @@ public sealed class Argon2idWorkspace
 
     private Span<byte> BlockAsBytes(int index) => MemoryMarshal.AsBytes(Block(index));
 
-    /// <summary>H₀ = BLAKE2b-512 over the parameters and inputs, each input preceded by its length (RFC 9106 §3.2, step 1).</summary>
+    /// <summary>
+    /// H₀ = BLAKE2b-512 over the parameters and the inputs, each input preceded by its length (RFC 9106 §3.2, step 1).
+    /// </summary>
     internal static void InitialHash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret,
         ReadOnlySpan<byte> associatedData, int lanes, int memoryKiB, int passes, int tagLength, Span<byte> h0)
     {
@@ -276,7 +278,8 @@ public sealed class Argon2idWorkspace
             var referenceLane = pass == 0 && slice == 0 ? lane : (int)((pseudoRandom >> 32) % (ulong)shape.Lanes);
             var referenceIndex = ReferenceIndex(shape, pass, slice, i, (uint)pseudoRandom, referenceLane == lane);
             // Version 0x13: passes after the first XOR the new block into the old one.
-            Compress(Block(previous), Block(referenceLane * shape.LaneLength + referenceIndex), Block(laneStart + index), withXor: pass != 0);
+            var reference = Block(referenceLane * shape.LaneLength + referenceIndex);
+            Compress(Block(previous), reference, Block(laneStart + index), withXor: pass != 0);
         }
     }
 
