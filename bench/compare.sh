@@ -49,6 +49,9 @@ psql_ -c "create database authdb" -c "create database identitydb"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 export ConnectionStrings__authdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=authdb"
 export ConnectionStrings__cache="127.0.0.1:$redis_port"
+# The API refuses to start without a mail server and the front end's address (account mail). Nothing listens there:
+# the benchmark sends no mail that matters (the registration's confirmation stays in the outbox, retried).
+export ConnectionStrings__mail="Endpoint=smtp://127.0.0.1:9" Email__LinkBaseUrl="http://127.0.0.1/"
 export ConnectionStrings__identitydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=identitydb"
 dotnet AuthApp.MigrationService/$out/AuthApp.MigrationService.dll >"$tmp/migrations.log" 2>&1
 

@@ -1,4 +1,5 @@
 using AuthApp.Data.Passwords;
+using Microsoft.Extensions.Options;
 
 namespace AuthApp.Api.Passwords;
 
@@ -12,6 +13,10 @@ public static class PasswordsFeature
         services.AddOptions<HashingConcurrencyOptions>().BindConfiguration(HashingConcurrencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PasswordHashingGate>();
+        // One warm Argon2id workspace per hashing slot (PasswordHasher takes it; see Argon2idWorkspacePool).
+        services.AddSingleton(sp => new Argon2idWorkspacePool(
+            sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value.MemorySizeKiB,
+            sp.GetRequiredService<IOptions<HashingConcurrencyOptions>>().Value.EffectiveConcurrency));
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<PasswordValidator>();
         services.AddHostedService<DjangoPepperStartupLog>();

@@ -16,26 +16,35 @@ public enum PasswordVerification
 }
 
 /// <summary>
-/// New hashes are Argon2id PHC strings (<c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c>) computed by
-/// libsodium through NSec. Verification also accepts the formats of the systems AuthApp replaces:
-/// every Django format (<see cref="DjangoPasswordVerifier"/>, with the original's pepper from
-/// <see cref="DjangoPasswordOptions"/>) and ASP.NET Core Identity v3, and asks for a re-hash after a
-/// successful login with them. Unusable, unknown and malformed values fail closed.
+/// New hashes are Argon2id PHC strings (<c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c>), computed in a warm
+/// <see cref="Argon2idWorkspace"/> from <see cref="Argon2idWorkspacePool"/> (by libsodium, through NSec, when the pool
+/// has none free or the hash needs more memory than its workspaces: the same bytes). Verification also accepts the
+/// formats of the systems AuthApp replaces: every Django format (<see cref="DjangoPasswordVerifier"/>, with the
+/// original's pepper from <see cref="DjangoPasswordOptions"/>) and ASP.NET Core Identity v3, and asks for a re-hash
+/// after a successful login with them. Unusable, unknown and malformed values fail closed.
 /// </summary>
 public sealed class PasswordHasher
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
+    private const int MinStoredHashBytes = 16; // libsodium's minimum
+    private const int MaxStoredHashBytes = 64;
     private const string Argon2Prefix = "$argon2id$";
 
     private readonly PasswordHashingOptions _options;
     private readonly string _djangoPepper;
+    private readonly Argon2idWorkspacePool _workspaces;
     private readonly string _dummyHash;
 
-    public PasswordHasher(IOptions<PasswordHashingOptions> options, IOptions<DjangoPasswordOptions>? django = null)
+    /// <param name="workspaces">
+    /// The API's pool, one workspace per hashing slot; without it (the migration worker, tests) a pool of one.
+    /// </param>
+    public PasswordHasher(IOptions<PasswordHashingOptions> options, IOptions<DjangoPasswordOptions>? django = null,
+        Argon2idWorkspacePool? workspaces = null)
     {
         _options = options.Value;
         _djangoPepper = django?.Value.Pepper ?? "";
+        _workspaces = workspaces ?? new Argon2idWorkspacePool(_options.MemorySizeKiB, capacity: 1);
         // Verified against when the user does not exist, so that unknown users cost the same as known ones.
         _dummyHash = Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
     }
@@ -79,7 +88,9 @@ public sealed class PasswordHasher
             .ToDictionary(kv => kv[0], kv => int.TryParse(kv[1], out var v) ? v : -1);
         if (!parameters.TryGetValue("m", out var memory) || !parameters.TryGetValue("t", out var iterations) ||
             parameters.GetValueOrDefault("p") != 1 || memory < 8 || iterations < 1 ||
-            !TryFromB64(parts[4], out var salt) || !TryFromB64(parts[5], out var expected) || salt.Length != SaltBytes)
+            memory > PasswordHashingOptions.MaxMemorySizeKiB || iterations > PasswordHashingOptions.MaxIterations ||
+            !TryFromB64(parts[4], out var salt) || !TryFromB64(parts[5], out var expected) || salt.Length != SaltBytes ||
+            expected.Length is < MinStoredHashBytes or > MaxStoredHashBytes)
         {
             return PasswordVerification.Failed;
         }
@@ -121,15 +132,29 @@ public sealed class PasswordHasher
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
-    private static byte[] Argon2id(string password, byte[] salt, int memoryKiB, int iterations, int length = HashBytes)
+    private byte[] Argon2id(string password, byte[] salt, int memoryKiB, int iterations, int length = HashBytes)
     {
-        var algorithm = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
+        var passwordBytes = Encoding.UTF8.GetBytes(password);
+        var hash = new byte[length];
+        try
         {
-            DegreeOfParallelism = 1,
-            MemorySize = memoryKiB,
-            NumberOfPasses = iterations,
-        });
-        return algorithm.DeriveBytes(Encoding.UTF8.GetBytes(password), salt, length);
+            if (!_workspaces.TryHash(passwordBytes, salt, memoryKiB, iterations, hash))
+            {
+                // Same result, in memory libsodium maps for this hash and releases after it.
+                var algorithm = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
+                {
+                    DegreeOfParallelism = 1,
+                    MemorySize = memoryKiB,
+                    NumberOfPasses = iterations,
+                });
+                algorithm.DeriveBytes(passwordBytes, salt, hash);
+            }
+            return hash;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(passwordBytes);
+        }
     }
 
     private static PasswordVerification Rehash(bool verified) =>

@@ -1,0 +1,103 @@
+namespace AuthApp.Data.Passwords;
+
+/// <summary>
+/// At most <see cref="Capacity"/> <see cref="Argon2idWorkspace"/>s of <see cref="MemoryKiB"/> each, one per hashing
+/// slot: the API sizes it to its hashing gate's concurrency, so every gated hash finds one free. A workspace is
+/// created at its first use and then kept for the process's life (its memory stays mapped: that is the point).
+/// </summary>
+/// <remarks>
+/// A workspace never leaves the pool: <see cref="TryHash"/> takes one under a lock, hashes on the calling thread and
+/// puts it back, so no two threads ever share one. When none is free (hashes outside the gate, e.g. the hasher's
+/// start-up dummy hash racing a request) or the hash needs more memory than the pool's workspaces have (a stored hash
+/// from a larger configured cost), <see cref="TryHash"/> returns false and the caller computes the hash with libsodium,
+/// whose fresh memory is released right after: the pool neither waits nor grows.
+/// </remarks>
+public sealed class Argon2idWorkspacePool
+{
+    private readonly Lock _lock = new();
+    private readonly Stack<Argon2idWorkspace> _idle = new();
+    private int _created;
+
+    public Argon2idWorkspacePool(int memoryKiB, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryKiB, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        MemoryKiB = memoryKiB;
+        Capacity = capacity;
+    }
+
+    public int MemoryKiB { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>Workspaces created so far (each holds <see cref="MemoryKiB"/> KiB until the process ends).</summary>
+    public int Created
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _created;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Argon2id (p = 1) in a pooled workspace; false, computing nothing, when the parameters are outside what a
+    /// workspace computes (more than <see cref="MemoryKiB"/>, a tag under <see cref="Argon2idWorkspace.MinTagBytes"/>)
+    /// or every workspace is in use.
+    /// </summary>
+    public bool TryHash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int passes, Span<byte> tag)
+    {
+        if (memoryKiB > MemoryKiB || tag.Length < Argon2idWorkspace.MinTagBytes)
+        {
+            return false;
+        }
+        var workspace = Rent();
+        if (workspace is null)
+        {
+            return false;
+        }
+        try
+        {
+            workspace.Hash(password, salt, memoryKiB, passes, tag);
+            return true;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _idle.Push(workspace);
+            }
+        }
+    }
+
+    private Argon2idWorkspace? Rent()
+    {
+        lock (_lock)
+        {
+            if (_idle.TryPop(out var idle))
+            {
+                return idle;
+            }
+            if (_created == Capacity)
+            {
+                return null;
+            }
+            _created++;
+        }
+        // Allocated outside the lock (it zeroes MemoryKiB KiB); counted first, so the capacity holds.
+        try
+        {
+            return new Argon2idWorkspace(MemoryKiB);
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                _created--;
+            }
+            throw;
+        }
+    }
+}
