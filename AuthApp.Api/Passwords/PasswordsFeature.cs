@@ -20,6 +20,7 @@ public static class PasswordsFeature
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<PasswordValidator>();
         services.AddHostedService<DjangoPepperStartupLog>();
+        services.AddHostedService<PasswordHashingWarmup>();
         return services;
     }
 }
