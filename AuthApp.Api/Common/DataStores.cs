@@ -19,6 +19,9 @@ public static class DataStores
         builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis =>
         {
             redis.AsyncTimeout = redis.SyncTimeout = (int)guard.OperationBudget.TotalMilliseconds;
+            // The client looks for timed-out calls once per heartbeat (1 s by default), so a 250 ms budget was only
+            // noticed after up to a second (a hung Redis held the first requests for ~1.7 s). Twice per budget holds it.
+            redis.HeartbeatInterval = guard.OperationBudget / 2;
             redis.ConnectTimeout = 2_000;
             // Keep reconnecting in the background instead of failing the app's start when Redis is down.
             redis.AbortOnConnectFail = false;
