@@ -53,12 +53,14 @@ export ConnectionStrings__cache="127.0.0.1:$redis_port"
 # the benchmark sends no mail that matters (the registration's confirmation stays in the outbox, retried).
 export ConnectionStrings__mail="Endpoint=smtp://127.0.0.1:9" Email__LinkBaseUrl="http://127.0.0.1/"
 export ConnectionStrings__identitydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=identitydb"
-dotnet AuthApp.MigrationService/$out/AuthApp.MigrationService.dll >"$tmp/migrations.log" 2>&1
+# Each service runs from its output folder, as a published app does: its content root, and so its appsettings.json
+# (logging levels), is where it starts. (Started from elsewhere, ASP.NET Core logs every request at Information.)
+(cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
 
 Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ASPNETCORE_URLS=http://127.0.0.1:$api_port \
-  dotnet AuthApp.Api/$out/AuthApp.Api.dll >"$tmp/api.log" 2>&1 &
+  bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
 pids+=($!)
-ASPNETCORE_URLS=http://127.0.0.1:$peer_port dotnet bench/IdentityPeer/$out/IdentityPeer.dll >"$tmp/peer.log" 2>&1 &
+ASPNETCORE_URLS=http://127.0.0.1:$peer_port bash -c "cd bench/IdentityPeer/$out && exec dotnet IdentityPeer.dll" >"$tmp/peer.log" 2>&1 &
 pids+=($!)
 A=http://127.0.0.1:$api_port
 I=http://127.0.0.1:$peer_port
@@ -92,10 +94,16 @@ PY
 declare -A R
 run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }
 
+# Every measured path runs for a few seconds first on both sides, so that each is measured in its steady state (the
+# JIT's tiering of a path's code otherwise takes a good part of its first 10 s here).
 echo "warming up…" >&2
 for i in 1 2 3; do a_login access_token >/dev/null; i_login accessToken >/dev/null; done
 SECONDS_PER_RUN=3 gen login $A/api/v1/user/login "$body" >/dev/null
 SECONDS_PER_RUN=3 gen login $I/login "$body" >/dev/null
+SECONDS_PER_RUN=5 CLIENTS=1 gen refresh $A/api/v1/user/refresh authapp "$(a_login refresh_token)" >/dev/null
+SECONDS_PER_RUN=5 CLIENTS=1 gen refresh $I/refresh identity "$(i_login refreshToken)" >/dev/null
+SECONDS_PER_RUN=5 wrk_ "$(a_login access_token)" $A/api/v1/user/me >/dev/null
+SECONDS_PER_RUN=5 wrk_ "$(i_login accessToken)" $I/manage/info >/dev/null
 
 echo "measuring…" >&2
 run "generator:bare" gen bare $I/bare

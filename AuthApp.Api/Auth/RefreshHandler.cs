@@ -58,15 +58,15 @@ public sealed class RefreshHandler(
     /// </summary>
     private const string SpendAndInsertSql = """
         WITH spent AS (
-            UPDATE refresh_tokens AS t SET spent_at = @now
+            UPDATE refresh_tokens AS t SET spent_at = $1
             FROM sessions AS s JOIN users AS u ON u.id = s.user_id
-            WHERE t.jti = @jti AND t.session_id = @sid AND t.spent_at IS NULL
-              AND s.id = t.session_id AND s.revoked_at IS NULL AND s.expires_at > @now
-              AND u.id = @uid AND u.is_active
+            WHERE t.jti = $2 AND t.session_id = $3 AND t.spent_at IS NULL
+              AND s.id = t.session_id AND s.revoked_at IS NULL AND s.expires_at > $1
+              AND u.id = $4 AND u.is_active
             RETURNING s.expires_at, u.username, u.is_staff
         ), issued AS (
             INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
-            SELECT @new_jti, @sid, @now, LEAST(@refresh_expires, spent.expires_at) FROM spent
+            SELECT $5, $3, $1, LEAST($6, spent.expires_at) FROM spent
         )
         SELECT expires_at, username, is_staff FROM spent
         """;
@@ -87,12 +87,13 @@ public sealed class RefreshHandler(
         {
             await using (var spend = new NpgsqlCommand(SpendAndInsertSql, connection))
             {
-                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-                spend.Parameters.Add(new NpgsqlParameter<Guid>("jti", claims.Jti));
-                spend.Parameters.Add(new NpgsqlParameter<Guid>("sid", claims.SessionId));
-                spend.Parameters.Add(new NpgsqlParameter<Guid>("uid", claims.UserId));
-                spend.Parameters.Add(new NpgsqlParameter<Guid>("new_jti", newJti));
-                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("refresh_expires", now + tokens.Options.RefreshTokenLifetime));
+                // Positional parameters ($1…$6, in this order): Npgsql sends the text as it is, without rewriting it.
+                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.Jti });
+                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
+                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.UserId });
+                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = newJti });
+                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + tokens.Options.RefreshTokenLifetime });
                 await using var reader = await spend.ExecuteReaderAsync(ct);
                 if (await reader.ReadAsync(ct))
                 {
