@@ -13,7 +13,6 @@ namespace AuthApp.Api.Auth;
 /// <summary>Log in: check the identifier's throttle, verify the password, open a session, issue its first pair.</summary>
 public sealed class LoginHandler(
     AuthDbContext db,
-    PasswordHasher hasher,
     PasswordHashingGate hashing,
     TokenService tokens,
     RedisThrottle throttle,
@@ -77,8 +76,7 @@ public sealed class LoginHandler(
                 : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
 
         // Unknown users cost one Argon2id verification too, so timing does not tell which accounts exist.
-        var verification = await hashing.RunAsync(
-            () => user is null ? hasher.VerifyAgainstDummy(password) : hasher.Verify(user.PasswordHash, password), ct);
+        var verification = await hashing.VerifyAsync(user?.PasswordHash, password, ct);
         if (verification.Error is { } busy)
         {
             return busy;
@@ -104,7 +102,7 @@ public sealed class LoginHandler(
 
         if (verification.Value == PasswordVerification.SuccessRehashNeeded)
         {
-            var rehashed = await hashing.RunAsync(() => hasher.Hash(password), ct);
+            var rehashed = await hashing.HashAsync(password, ct);
             if (rehashed.Value is { } upgraded)
             {
                 user.PasswordHash = upgraded;

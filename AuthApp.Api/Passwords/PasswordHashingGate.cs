@@ -1,3 +1,4 @@
+using AuthApp.Data.Passwords;
 using Microsoft.Extensions.Options;
 
 namespace AuthApp.Api.Passwords;
@@ -7,7 +8,7 @@ namespace AuthApp.Api.Passwords;
 /// (one less than the cores by default) keeps a login flood from starving token checks and reads:
 /// excess logins wait in a queue, then get <see cref="ErrorCodes.ServerBusy"/> rather than taking the whole machine.
 /// </summary>
-public sealed class PasswordHashingGate(IOptions<HashingConcurrencyOptions> options, ApiTelemetry telemetry)
+public sealed class PasswordHashingGate(PasswordHasher hasher, IOptions<HashingConcurrencyOptions> options, ApiTelemetry telemetry)
 {
     private static readonly Error Busy = new(ErrorCodes.ServerBusy,
         "Too many password checks are in progress; retry shortly.", RetryAfter: TimeSpan.FromSeconds(1));
@@ -15,7 +16,17 @@ public sealed class PasswordHashingGate(IOptions<HashingConcurrencyOptions> opti
     private readonly SemaphoreSlim _slots = new(options.Value.EffectiveConcurrency, options.Value.EffectiveConcurrency);
     private readonly TimeSpan _queueTimeout = options.Value.QueueTimeout;
 
-    public async Task<Outcome<T>> RunAsync<T>(Func<T> work, CancellationToken ct)
+    /// <summary>A new Argon2id hash of <paramref name="password"/>, or <see cref="ErrorCodes.ServerBusy"/>.</summary>
+    public Task<Outcome<string>> HashAsync(string password, CancellationToken ct) => RunAsync(() => hasher.Hash(password), ct);
+
+    /// <summary>
+    /// Checks <paramref name="password"/> against a stored hash, or, for an unknown account (<paramref name="storedHash"/>
+    /// null), against a dummy hash so that the answer takes as long as for a real one.
+    /// </summary>
+    public Task<Outcome<PasswordVerification>> VerifyAsync(string? storedHash, string password, CancellationToken ct) =>
+        RunAsync(() => storedHash is null ? hasher.VerifyAgainstDummy(password) : hasher.Verify(storedHash, password), ct);
+
+    private async Task<Outcome<T>> RunAsync<T>(Func<T> work, CancellationToken ct)
     {
         telemetry.HashingQueue.Add(1);
         bool entered;

@@ -8,7 +8,7 @@ namespace AuthApp.Api.Passwords;
 /// faults and the JIT (about 100 ms here) before the first logins instead of during them. Goes through the gate like
 /// any login: a real login that arrives meanwhile simply queues behind it.
 /// </summary>
-public sealed class PasswordHashingWarmup(PasswordHashingGate gate, PasswordHasher hasher, Argon2idWorkspacePool pool, ILogger<PasswordHashingWarmup> logger)
+public sealed class PasswordHashingWarmup(PasswordHashingGate gate, Argon2idWorkspacePool pool, ILogger<PasswordHashingWarmup> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,7 +16,7 @@ public sealed class PasswordHashingWarmup(PasswordHashingGate gate, PasswordHash
         var started = Stopwatch.GetTimestamp();
         // Overlapping hashes take different workspaces; sequential ones would all reuse the first.
         var hashes = Enumerable.Range(0, pool.Capacity)
-            .Select(_ => Task.Run(() => gate.RunAsync(() => hasher.Hash("warm-up"), stoppingToken), stoppingToken));
+            .Select(_ => Task.Run(() => gate.HashAsync("warm-up", stoppingToken), stoppingToken));
         try
         {
             await Task.WhenAll(hashes);

@@ -15,7 +15,6 @@ public sealed class RecoveryService(
     AuthDbContext db,
     AccountTokens tokens,
     AccountMail mail,
-    PasswordHasher hasher,
     PasswordHashingGate hashing,
     PasswordValidator passwordValidator,
     SessionRevoker sessions,
@@ -115,7 +114,7 @@ public sealed class RecoveryService(
             return Error.Validation(errors);
         }
         var password = request.Password!;
-        var hash = await hashing.RunAsync(() => hasher.Hash(password), ct);
+        var hash = await hashing.HashAsync(password, ct);
         if (hash.Error is { } busy)
         {
             return busy;

@@ -13,7 +13,6 @@ namespace AuthApp.Api.Users;
 /// <summary>Registration, the caller's own profile and its changes, and the public list.</summary>
 public sealed class UserService(
     AuthDbContext db,
-    PasswordHasher hasher,
     PasswordHashingGate hashing,
     PasswordValidator passwordValidator,
     SessionRevoker sessions,
@@ -60,7 +59,7 @@ public sealed class UserService(
         }
 
         var password = request.Password!;
-        var hash = await hashing.RunAsync(() => hasher.Hash(password), ct);
+        var hash = await hashing.HashAsync(password, ct);
         if (hash.Error is { } busy)
         {
             return busy;
@@ -164,7 +163,7 @@ public sealed class UserService(
         {
             // Checked last: it is the costly step, and a wrong current password must not reveal other errors' absence.
             var current = request.CurrentPassword!;
-            var verified = await hashing.RunAsync(() => hasher.Verify(user.PasswordHash, current), ct);
+            var verified = await hashing.VerifyAsync(user.PasswordHash, current, ct);
             if (verified.Error is { } busy)
             {
                 return busy;
@@ -174,7 +173,7 @@ public sealed class UserService(
                 return Error.Validation("current_password", "Current password is incorrect.");
             }
             var newPassword = request.Password!;
-            var hash = await hashing.RunAsync(() => hasher.Hash(newPassword), ct);
+            var hash = await hashing.HashAsync(newPassword, ct);
             if (hash.Error is { } stillBusy)
             {
                 return stillBusy;
