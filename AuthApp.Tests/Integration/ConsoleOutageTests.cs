@@ -28,6 +28,8 @@ public sealed class ConsoleOutageTests(AppHostFixture fixture, ChromiumFixture c
             await page.SignInAsync(AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
             await Expect(page.Locator("h1")).ToHaveTextAsync(user.Username);
             await page.WaitForInteractiveAsync();
+            // The live page loads the user again through the relay: cut only once it has.
+            await page.Locator("#user-loaded").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
             relay.Cut();
             await page.ClickAsync("#grant-staff");
