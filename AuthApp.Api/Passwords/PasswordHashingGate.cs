@@ -7,6 +7,7 @@ namespace AuthApp.Api.Passwords;
 /// Argon2id takes ~19 MiB and tens of milliseconds of a core per call. Bounding how many run at once
 /// (one less than the cores by default) keeps a login flood from starving token checks and reads:
 /// excess logins wait in a queue, then get <see cref="ErrorCodes.ServerBusy"/> rather than taking the whole machine.
+/// The API hashes and verifies passwords only through here; each slot has its warm Argon2id workspace.
 /// </summary>
 public sealed class PasswordHashingGate(PasswordHasher hasher, IOptions<HashingConcurrencyOptions> options, ApiTelemetry telemetry)
 {

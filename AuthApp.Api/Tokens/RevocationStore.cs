@@ -75,12 +75,9 @@ public sealed class RevocationStore(
     /// <summary>PostgreSQL's highest revocation number as this instance last saw it (-1: not known yet).</summary>
     public long KnownHighest => Interlocked.Read(ref _knownHighest);
 
-    /// <summary>One Redis round trip in the steady state; PostgreSQL when Redis cannot prove it is current.</summary>
-    public async Task<bool> IsAccessTokenRevokedAsync(Guid jti, Guid sid, CancellationToken ct) =>
-        (await CheckAccessTokenAsync(jti, sid, companion: null, ct)).Revoked;
-
     /// <summary>
-    /// The revocation check, reading <paramref name="companion"/> in the same Redis command (the route's cached
+    /// Whether an access token is revoked: one Redis round trip in the steady state, PostgreSQL when Redis cannot prove
+    /// it is current. It reads <paramref name="companion"/> in the same Redis command (the route's cached
     /// profile), so that an authenticated read costs one round trip. The companion's value is null when Redis was
     /// not asked or did not answer; the caller then reads it its own way.
     /// </summary>

@@ -26,8 +26,8 @@ public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserC
     public static RedisKey Key(Guid id) => $"authapp:user:v2:{id:N}";
 
     /// <param name="prefetched">The entry as already read with the request's revocation check (see
-    /// <see cref="PrefetchedProfile"/>), or null to read it here.</param>
-    public async Task<UserProfile?> GetAsync(Guid id, CancellationToken ct, RedisValue? prefetched = null)
+    /// <see cref="AuthApp.Api.Tokens.PrefetchedRedisEntry"/>), or null to read it here.</param>
+    public async Task<UserProfile?> GetAsync(Guid id, RedisValue? prefetched, CancellationToken ct)
     {
         var (ok, cached) = prefetched is { } value ? (true, value) : await redis.TryAsync("user_cache.get", database => database.StringGetAsync(Key(id)));
         if (ok && cached.HasValue)

@@ -45,7 +45,7 @@ public static class UserEndpoints
             .ToResult(http, profile => TypedResults.Ok(new UpdateUserResponse("User updated successfully", profile)));
 
     private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MeAsync(UserService users, HttpContext http, CancellationToken ct) =>
-        (await users.GetProfileAsync(http.GetAccessToken().Ids.UserId, ct, http.GetPrefetchedRedisEntry())).ToCodeResult(http, TypedResults.Ok);
+        (await users.GetProfileAsync(http.GetAccessToken().Ids.UserId, http.GetPrefetchedRedisEntry(), ct)).ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<Page<PublicUser>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string? cursor, string? limit, UserService users, HttpContext http, CancellationToken ct) =>

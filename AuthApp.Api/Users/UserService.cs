@@ -92,8 +92,9 @@ public sealed class UserService(
     }
 
     /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
-    public async Task<Outcome<UserProfile>> GetProfileAsync(Guid userId, CancellationToken ct, RedisValue? cachedEntry = null) =>
-        await cache.GetAsync(userId, ct, cachedEntry) is { IsActive: true } profile ? profile : AccountGone;
+    /// <param name="cachedEntry">The cache entry as read with the request's revocation check, if it was.</param>
+    public async Task<Outcome<UserProfile>> GetProfileAsync(Guid userId, RedisValue? cachedEntry, CancellationToken ct) =>
+        await cache.GetAsync(userId, cachedEntry, ct) is { IsActive: true } profile ? profile : AccountGone;
 
     public async Task<Outcome<UserProfile>> UpdateAsync(AccessToken caller, UpdateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
