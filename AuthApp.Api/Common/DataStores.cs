@@ -9,11 +9,11 @@ namespace AuthApp.Api.Common;
 public static class DataStores
 {
     /// <summary>Connect within 2 s and run a command within 4 s, so that a request during an outage gets 503 within 5 s.</summary>
-    public static readonly DatabaseWaits ApiDatabaseWaits = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+    public static readonly RequestPathDatabase ApiDatabase = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
 
     public static WebApplicationBuilder AddDataStores(this WebApplicationBuilder builder)
     {
-        builder.AddAuthDatabase(ApiDatabaseWaits);
+        builder.AddAuthDatabase(ApiDatabase);
 
         var guard = builder.Configuration.GetSection(RedisGuardOptions.Section).Get<RedisGuardOptions>() ?? new RedisGuardOptions();
         builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis =>

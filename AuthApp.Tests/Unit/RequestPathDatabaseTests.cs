@@ -1,0 +1,31 @@
+using AuthApp.Data;
+using Npgsql;
+
+namespace AuthApp.Tests.Unit;
+
+public sealed class RequestPathDatabaseTests
+{
+    private static readonly RequestPathDatabase Api = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+
+    [Fact]
+    public void The_API_connects_briefly_prepares_its_statements_and_skips_the_reset_between_requests()
+    {
+        var applied = new NpgsqlConnectionStringBuilder(Api.Apply("Host=db;Database=authdb;Username=app;Timeout=30"));
+
+        Assert.Equal(2, applied.Timeout);
+        Assert.Equal(RequestPathDatabase.PreparedStatementsPerConnection, applied.MaxAutoPrepare);
+        Assert.True(applied.NoResetOnClose);
+        Assert.Equal("db", applied.Host);
+        Assert.Equal("authdb", applied.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=authdb;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=authdb;maxautoprepare=10", 10)]
+    public void An_operators_own_automatic_preparation_setting_wins(string connectionString, int expected)
+    {
+        var applied = new NpgsqlConnectionStringBuilder(Api.Apply(connectionString));
+
+        Assert.Equal(expected, applied.MaxAutoPrepare);
+    }
+}
