@@ -23,20 +23,32 @@ public sealed class Session
     /// </summary>
     public long? RevocationSeq { get; set; }
 
-    public List<RefreshToken> RefreshTokens { get; set; } = [];
-}
+    // Rotation state. A session's refresh tokens form one chain: each refresh spends the current token and issues the
+    // next, so the session only needs to know the current one. Any other refresh token signed for this session is
+    // spent; presenting it is reuse. A refresh is then one in-place update of this row (no row per token, no index
+    // to maintain), and PostgreSQL's row lock lets exactly one of several concurrent refreshes with one token win.
 
-/// <summary>A refresh token's server-side record, keyed by its <c>jti</c>. Spending it is one atomic UPDATE.</summary>
-public sealed class RefreshToken
-{
-    public Guid Jti { get; set; }
-    public Guid SessionId { get; set; }
-    public Session? Session { get; set; }
-    public DateTimeOffset IssuedAt { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>The <c>jti</c> of the session's one unspent refresh token.</summary>
+    public Guid RefreshJti { get; set; }
 
-    /// <summary>When it was exchanged for a new pair; presenting it again after that is reuse.</summary>
-    public DateTimeOffset? SpentAt { get; set; }
+    /// <summary>When the current refresh token was issued: the login, or the last refresh.</summary>
+    public DateTimeOffset RefreshIssuedAt { get; set; }
+
+    /// <summary>When the current refresh token expires (never after <see cref="ExpiresAt"/>).</summary>
+    public DateTimeOffset RefreshExpiresAt { get; set; }
+
+    /// <summary>The token the last refresh spent, and when: only it can be a duplicate within the grace window.</summary>
+    public Guid? PreviousRefreshJti { get; set; }
+
+    public DateTimeOffset? PreviousRefreshSpentAt { get; set; }
+
+    /// <summary>Issues the session's first refresh token (at login).</summary>
+    public void StartChain(Guid refreshJti, DateTimeOffset issuedAt, DateTimeOffset expiresAt)
+    {
+        RefreshJti = refreshJti;
+        RefreshIssuedAt = issuedAt;
+        RefreshExpiresAt = expiresAt;
+    }
 }
 
 /// <summary>Why a session ended; stored as text.</summary>

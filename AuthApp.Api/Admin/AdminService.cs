@@ -81,15 +81,13 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
         }
 
         var live = db.Sessions.AsNoTracking()
-            .Where(s => s.UserId == id && s.RevokedAt == null && s.ExpiresAt > now && s.RefreshTokens.Any(t => t.SpentAt == null && t.ExpiresAt > now));
+            .Where(s => s.UserId == id && s.RevokedAt == null && s.ExpiresAt > now && s.RefreshExpiresAt > now);
         if (page.After is { } after)
         {
             live = live.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(after.DateJoined, after.Id)));
         }
         var rows = await live.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(page.Limit + 1)
-            .Select(s => new AdminSession(s.Id, s.CreatedAt,
-                s.RefreshTokens.Max(t => t.IssuedAt), s.ExpiresAt,
-                s.RefreshTokens.Where(t => t.SpentAt == null).Max(t => t.ExpiresAt)))
+            .Select(s => new AdminSession(s.Id, s.CreatedAt, s.RefreshIssuedAt, s.ExpiresAt, s.RefreshExpiresAt))
             .ToListAsync(ct);
         var next = rows.Count > page.Limit ? new KeysetCursor(rows[page.Limit - 1].CreatedAt, rows[page.Limit - 1].Id).Encode() : null;
         return new Page<AdminSession>(rows.Take(page.Limit).ToList(), next) { Limit = page.Limit };

@@ -114,8 +114,8 @@ public sealed class LoginHandler(
 
         var session = new Session { Id = Guid.CreateVersion7(now), UserId = user.Id, CreatedAt = now, ExpiresAt = now + tokens.Options.SessionLifetime };
         var pair = tokens.IssuePair(user, session.Id, session.ExpiresAt, now);
+        session.StartChain(pair.RefreshJti, now, pair.RefreshExpiresAt);
         db.Sessions.Add(session);
-        db.RefreshTokens.Add(pair.ToRefreshRow(session.Id, now));
         await db.SaveChangesAsync(ct);
         telemetry.Logins.Add(1);
 

@@ -8,7 +8,7 @@ namespace AuthApp.Api.Auth;
 /// <summary>
 /// Refresh with rotation: spend the presented refresh token and issue a new pair in the same session.
 /// PostgreSQL decides: of all requests presenting one token, exactly one spends it; a second use is
-/// reuse and revokes the session (unless it falls within the optional grace window).
+/// reuse and revokes the session (unless it is the token just spent, within the optional grace window).
 /// </summary>
 public sealed class RefreshHandler(
     AuthDbContext db,
@@ -52,30 +52,26 @@ public sealed class RefreshHandler(
     }
 
     /// <summary>
-    /// The success path is one statement, one round trip: spend the presented token if it is unspent, its session
-    /// live and its user active, and store the next refresh token. Of all requests presenting one token, exactly one
-    /// updates its row (the others wait on the row lock, then see <c>spent_at</c> set and match nothing).
+    /// The success path is one statement, one round trip, one row: if the presented token is its session's current
+    /// one, the session live and its user active, the session moves on to the next token (an in-place update of the
+    /// session's row). Of all requests presenting one token, exactly one updates the row: the others wait on its
+    /// lock, then see another current token and match nothing.
     /// </summary>
-    private const string SpendAndInsertSql = """
-        WITH spent AS (
-            UPDATE refresh_tokens AS t SET spent_at = $1
-            FROM sessions AS s JOIN users AS u ON u.id = s.user_id
-            WHERE t.jti = $2 AND t.session_id = $3 AND t.spent_at IS NULL
-              AND s.id = t.session_id AND s.revoked_at IS NULL AND s.expires_at > $1
-              AND u.id = $4 AND u.is_active
-            RETURNING s.expires_at, u.username, u.is_staff
-        ), issued AS (
-            INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
-            SELECT $5, $3, $1, LEAST($6, spent.expires_at) FROM spent
-        )
-        SELECT expires_at, username, is_staff FROM spent
+    private const string RotateSql = """
+        UPDATE sessions AS s
+        SET previous_refresh_jti = s.refresh_jti, previous_refresh_spent_at = $1,
+            refresh_jti = $5, refresh_issued_at = $1, refresh_expires_at = LEAST($6, s.expires_at)
+        FROM users AS u
+        WHERE s.id = $3 AND s.refresh_jti = $2 AND s.revoked_at IS NULL AND s.expires_at > $1
+          AND u.id = s.user_id AND u.id = $4 AND u.is_active
+        RETURNING s.expires_at, u.username, u.is_staff
         """;
 
     /// <summary>Only when the statement above matched nothing: why.</summary>
     private const string DiagnoseSql = """
-        SELECT t.spent_at, s.revoked_at, s.expires_at, u.id, u.is_active
-        FROM refresh_tokens AS t JOIN sessions AS s ON s.id = t.session_id JOIN users AS u ON u.id = s.user_id
-        WHERE t.jti = @jti AND t.session_id = @sid
+        SELECT s.refresh_jti, s.previous_refresh_jti, s.previous_refresh_spent_at, s.revoked_at, s.expires_at, s.user_id, u.is_active
+        FROM sessions AS s JOIN users AS u ON u.id = s.user_id
+        WHERE s.id = $1
         """;
 
     private async Task<Step> SpendAndIssueAsync(TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
@@ -85,16 +81,16 @@ public sealed class RefreshHandler(
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using (var spend = new NpgsqlCommand(SpendAndInsertSql, connection))
+            await using (var rotate = new NpgsqlCommand(RotateSql, connection))
             {
                 // Positional parameters ($1…$6, in this order): Npgsql sends the text as it is, without rewriting it.
-                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.Jti });
-                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
-                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.UserId });
-                spend.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = newJti });
-                spend.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + tokens.Options.RefreshTokenLifetime });
-                await using var reader = await spend.ExecuteReaderAsync(ct);
+                rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.Jti });
+                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
+                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.UserId });
+                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = newJti });
+                rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + tokens.Options.RefreshTokenLifetime });
+                await using var reader = await rotate.ExecuteReaderAsync(ct);
                 if (await reader.ReadAsync(ct))
                 {
                     var sessionExpiresAt = reader.GetFieldValue<DateTimeOffset>(0);
@@ -105,18 +101,19 @@ public sealed class RefreshHandler(
             }
 
             await using var diagnose = new NpgsqlCommand(DiagnoseSql, connection);
-            diagnose.Parameters.Add(new NpgsqlParameter<Guid>("jti", claims.Jti));
-            diagnose.Parameters.Add(new NpgsqlParameter<Guid>("sid", claims.SessionId));
+            diagnose.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
             await using var row = await diagnose.ExecuteReaderAsync(ct);
             if (!await row.ReadAsync(ct))
             {
-                return Step.Revoked;
+                return Step.Revoked; // the session is gone (cleaned up after it ended)
             }
-            DateTimeOffset? spentAt = row.IsDBNull(0) ? null : row.GetFieldValue<DateTimeOffset>(0);
-            var revoked = !row.IsDBNull(1);
-            var expiresAt = row.GetFieldValue<DateTimeOffset>(2);
-            var userId = row.GetGuid(3);
-            var active = row.GetBoolean(4);
+            var current = row.GetGuid(0);
+            Guid? previous = row.IsDBNull(1) ? null : row.GetGuid(1);
+            DateTimeOffset? previousSpentAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2);
+            var revoked = !row.IsDBNull(3);
+            var expiresAt = row.GetFieldValue<DateTimeOffset>(4);
+            var userId = row.GetGuid(5);
+            var active = row.GetBoolean(6);
             if (revoked || userId != claims.UserId)
             {
                 return Step.Revoked;
@@ -125,13 +122,17 @@ public sealed class RefreshHandler(
             {
                 return Step.Expired;
             }
-            if (spentAt is { } spent)
+            if (claims.Jti == current)
             {
-                var grace = tokens.Options.RefreshReuseGraceWindow;
-                return grace > TimeSpan.Zero && spent >= now - grace ? Step.DuplicateWithinGrace : Step.Reused;
+                // Unspent in a live session: the user is inactive (or, in a race, revoked in between: refuse either way).
+                return active ? Step.Revoked : Step.Inactive;
             }
-            // Unspent in a live session: the user is inactive (or, in a race, revoked in between: refuse either way).
-            return active ? Step.Revoked : Step.Inactive;
+            // Signed by us for this session and not its current token: spent. Only the token the last refresh spent
+            // can be a client's near-simultaneous duplicate.
+            var grace = tokens.Options.RefreshReuseGraceWindow;
+            return grace > TimeSpan.Zero && claims.Jti == previous && previousSpentAt >= now - grace
+                ? Step.DuplicateWithinGrace
+                : Step.Reused;
         }
         finally
         {

@@ -5,9 +5,8 @@ using Microsoft.Extensions.Options;
 namespace AuthApp.Api.Tokens;
 
 /// <summary>
-/// Deletes sessions (and with them their refresh tokens) a day after they ended, and refresh tokens
-/// a day after they expired, and mailed account tokens a day after they expired. The day keeps recent rows
-/// for reuse detection and for support questions.
+/// Deletes sessions a day after they ended (revoked, past their absolute end, or idle past their refresh token's
+/// expiry), and mailed account tokens a day after they expired. The day keeps recent rows for support questions.
 /// </summary>
 public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvider time, IOptions<JwtOptions> options, ILogger<ExpiredTokenCleanup> logger)
     : BackgroundService
@@ -24,13 +23,14 @@ public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvide
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
                 var cutoff = time.GetUtcNow() - Retention;
-                var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
-                var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                // A session whose current refresh token has expired has ended too: every older token of its chain
+                // expired no later, and no refresh can start from it again.
+                var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff || s.RefreshExpiresAt < cutoff)
+                    .ExecuteDeleteAsync(stoppingToken);
                 var accountTokens = await db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
-                if (tokens + sessions + accountTokens > 0)
+                if (sessions + accountTokens > 0)
                 {
-                    logger.LogInformation("Cleaned up {Sessions} ended sessions, {Tokens} expired refresh tokens and {AccountTokens} expired account tokens",
-                        sessions, tokens, accountTokens);
+                    logger.LogInformation("Cleaned up {Sessions} ended sessions and {AccountTokens} expired account tokens", sessions, accountTokens);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

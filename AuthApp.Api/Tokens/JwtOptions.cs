@@ -48,7 +48,8 @@ public sealed class JwtOptions
 
     /// <summary>
     /// 0 (default) is strict: any second use of a refresh token revokes its session. A few seconds let a
-    /// client's near-simultaneous duplicate (a retried request) get 401 without ending the session.
+    /// client's near-simultaneous duplicate (a retried request) of the token its session's last refresh spent
+    /// get 401 without ending the session.
     /// </summary>
     public TimeSpan RefreshReuseGraceWindow { get; set; } = TimeSpan.Zero;
 

@@ -249,41 +249,6 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
-                {
-                    b.Property<Guid>("Jti")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("jti");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<DateTimeOffset>("IssuedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("issued_at");
-
-                    b.Property<Guid>("SessionId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("session_id");
-
-                    b.Property<DateTimeOffset?>("SpentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("spent_at");
-
-                    b.HasKey("Jti")
-                        .HasName("pk_refresh_tokens");
-
-                    b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_refresh_tokens_expires_at");
-
-                    b.HasIndex("SessionId")
-                        .HasDatabaseName("ix_refresh_tokens_session_id");
-
-                    b.ToTable("refresh_tokens", (string)null);
-                });
-
             modelBuilder.Entity("AuthApp.Data.RevocationCounter", b =>
                 {
                     b.Property<int>("Id")
@@ -322,6 +287,26 @@ namespace AuthApp.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<Guid?>("PreviousRefreshJti")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_refresh_jti");
+
+                    b.Property<DateTimeOffset?>("PreviousRefreshSpentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_refresh_spent_at");
+
+                    b.Property<DateTimeOffset>("RefreshExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refresh_expires_at");
+
+                    b.Property<DateTimeOffset>("RefreshIssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refresh_issued_at");
+
+                    b.Property<Guid>("RefreshJti")
+                        .HasColumnType("uuid")
+                        .HasColumnName("refresh_jti");
+
                     b.Property<long?>("RevocationSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("revocation_seq");
@@ -355,6 +340,8 @@ namespace AuthApp.Data.Migrations
                         .HasDatabaseName("ix_sessions_user_id");
 
                     b.ToTable("sessions", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("AuthApp.Data.SigningKey", b =>
@@ -491,18 +478,6 @@ namespace AuthApp.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("AuthApp.Data.RefreshToken", b =>
-                {
-                    b.HasOne("AuthApp.Data.Session", "Session")
-                        .WithMany("RefreshTokens")
-                        .HasForeignKey("SessionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_refresh_tokens_sessions_session_id");
-
-                    b.Navigation("Session");
-                });
-
             modelBuilder.Entity("AuthApp.Data.Session", b =>
                 {
                     b.HasOne("AuthApp.Data.User", "User")
@@ -513,11 +488,6 @@ namespace AuthApp.Data.Migrations
                         .HasConstraintName("fk_sessions_users_user_id");
 
                     b.Navigation("User");
-                });
-
-            modelBuilder.Entity("AuthApp.Data.Session", b =>
-                {
-                    b.Navigation("RefreshTokens");
                 });
 
             modelBuilder.Entity("AuthApp.Data.User", b =>

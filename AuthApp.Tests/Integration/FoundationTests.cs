@@ -29,7 +29,8 @@ public sealed class FoundationTests(AppHostFixture fixture, ITestOutputHelper ou
         }
         Assert.Contains("users", tables);
         Assert.Contains("sessions", tables);
-        Assert.Contains("refresh_tokens", tables);
+        Assert.Contains("signing_keys", tables);
+        Assert.Contains("audit_entries", tables);
         Assert.Contains("__EFMigrationsHistory", tables);
     }
 
