@@ -104,15 +104,35 @@ public sealed class TokenLifecycleTests(AppHostFixture fixture, ITestOutputHelpe
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "refresh_token_expired");
     }
 
+    /// <summary>
+    /// The session knows only its current token: any other refresh token signed for it is taken as spent, even one
+    /// the server never issued (which only a holder of the signing key could make), and ends the session.
+    /// </summary>
     [Fact]
-    public async Task A_well_signed_refresh_token_the_server_never_issued_is_401()
+    public async Task A_well_signed_refresh_token_that_is_not_its_sessions_current_one_is_reuse_and_ends_the_session()
     {
         var user = await Api.RegisterAndLoginAsync();
         var claims = TestTokens.ClaimsOf(user.RefreshToken);
         claims["jti"] = Guid.NewGuid().ToString();
         var unknown = TestTokens.Mint(claims, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
         using var response = await Api.RefreshAsync(unknown);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_reused");
+
+        await Api.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
+    }
+
+    [Fact]
+    public async Task A_well_signed_refresh_token_for_a_session_that_does_not_exist_is_401_revoked()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var claims = TestTokens.ClaimsOf(user.RefreshToken);
+        claims["sid"] = Guid.NewGuid().ToString();
+        var unknown = TestTokens.Mint(claims, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        using var response = await Api.RefreshAsync(unknown);
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+
+        using var stillWorks = await Api.RefreshAsync(user.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
     }
 
     [Fact]
