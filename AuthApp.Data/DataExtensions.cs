@@ -43,18 +43,18 @@ public sealed record RequestPathDatabase(TimeSpan ConnectTimeout, TimeSpan Comma
 
     public string Apply(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            Timeout = (int)Math.Ceiling(ConnectTimeout.TotalSeconds),
-            // A connection handed back to the pool is otherwise reset with a round of commands (DISCARD ALL, or
-            // CLOSE ALL/UNLISTEN/… once statements are prepared) sent ahead of the next request's statement. The API
-            // leaves no session state behind (no SET, LISTEN, temp tables or session-level locks: its advisory lock
-            // is transaction-scoped), so there is nothing to reset. The migration worker, which does, keeps the reset.
-            NoResetOnClose = true,
-        };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = (int)Math.Ceiling(ConnectTimeout.TotalSeconds) };
+        // A connection handed back to the pool is otherwise reset with a round of commands (DISCARD ALL, or
+        // CLOSE ALL/UNLISTEN/… once statements are prepared) sent ahead of the next request's statement. The API
+        // leaves no session state behind (no SET, LISTEN, temp tables or session-level locks: its advisory lock is
+        // transaction-scoped), so there is nothing to reset. The migration worker, which does, keeps the reset.
         // The request path's statements are few and always the same: prepared once per connection, PostgreSQL stops
-        // parsing and planning them on every request (a third of its CPU per refresh here). An operator's own
-        // setting wins (Max Auto Prepare=0 behind a pooler that cannot keep prepared statements).
+        // parsing and planning them on every request (a third of its CPU per refresh here).
+        // An operator's own settings win (Max Auto Prepare=0 behind a pooler that cannot keep prepared statements).
+        if (!NamesSetting(connectionString, "noresetonclose"))
+        {
+            builder.NoResetOnClose = true;
+        }
         if (!NamesSetting(connectionString, "maxautoprepare"))
         {
             builder.MaxAutoPrepare = PreparedStatementsPerConnection;

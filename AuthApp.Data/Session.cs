@@ -28,7 +28,10 @@ public sealed class Session
     // spent; presenting it is reuse. A refresh is then one in-place update of this row (no row per token, no index
     // to maintain), and PostgreSQL's row lock lets exactly one of several concurrent refreshes with one token win.
 
-    /// <summary>The <c>jti</c> of the session's one unspent refresh token.</summary>
+    /// <summary>
+    /// The <c>jti</c> of the session's one unspent refresh token (a random one, already expired, for a session migrated
+    /// with no unspent token left).
+    /// </summary>
     public Guid RefreshJti { get; set; }
 
     /// <summary>When the current refresh token was issued: the login, or the last refresh.</summary>

@@ -34,6 +34,8 @@ public sealed class MigrationWorker(
         lifetime.StopApplication();
     }
 
+    private static readonly TimeSpan MigrationCommandTimeout = TimeSpan.FromMinutes(15);
+
     private async Task<bool> MigrateAsync(CancellationToken stoppingToken)
     {
         using var activity = ActivitySource.StartActivity("Migrating database", ActivityKind.Client);
@@ -47,6 +49,9 @@ public sealed class MigrationWorker(
             // missing history table as an error. Real failures end in the one critical line below.
             // The worker also runs on every restart of its container (Container Apps restarts one that exited): with
             // nothing to apply it reads the migration history, changes nothing and writes nothing above Debug.
+            // A migration that rewrites a large table (SessionHoldsRotation rewrites every session) needs more than
+            // Npgsql's 30 s per command; a timeout would roll it back and the restarted worker would start over.
+            db.Database.SetCommandTimeout(MigrationCommandTimeout);
             var strategy = db.Database.CreateExecutionStrategy();
             var pending = (await strategy.ExecuteAsync(() => db.Database.GetPendingMigrationsAsync(stoppingToken))).ToList();
             if (pending.Count > 0)

@@ -124,7 +124,8 @@ public sealed class RefreshHandler(
             }
             if (claims.Jti == current)
             {
-                // Unspent in a live session: the user is inactive (or, in a race, revoked in between: refuse either way).
+                // The session's current token in a live session, yet the update matched nothing: the user was inactive
+                // (if the user is active again by now, refuse without ending the session).
                 return active ? Step.Revoked : Step.Inactive;
             }
             // Signed by us for this session and not its current token: spent. Only the token the last refresh spent

@@ -71,7 +71,8 @@ public sealed class OutboxSender(
                 ORDER BY next_attempt_at
                 LIMIT {settings.BatchSize}
                 FOR UPDATE SKIP LOCKED)
-            RETURNING *
+            RETURNING id, kind, recipient, normalized_recipient, subject, sealed_body, created_at, next_attempt_at, attempts,
+                      lease_id, leased_until, sent_at, abandoned_at, last_error
             """).AsNoTracking().ToListAsync(ct);
         if (claimed.Count == 0)
         {

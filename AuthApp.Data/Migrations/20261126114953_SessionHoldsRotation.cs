@@ -10,9 +10,10 @@ namespace AuthApp.Data.Migrations
     {
         /// <summary>
         /// Rotation state moves from one refresh_tokens row per token onto the session's row: each session keeps its
-        /// unspent token as current and its newest spent one as previous. A session with no unspent token (none
-        /// should exist outside a race) gets a random current jti and an expired one: every token it issued is then
-        /// spent, as it was.
+        /// unspent token as current and its newest spent one as previous, in one pass over sessions (each looked up
+        /// by the session_id index). A session with no unspent token left (its rows were cleaned up a day after they
+        /// expired, or its last refresh was spent without a successor) gets a random current jti that has already
+        /// expired: no token it ever issued can be refreshed, as before.
         /// </summary>
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -29,22 +30,16 @@ namespace AuthApp.Data.Migrations
                     ADD COLUMN previous_refresh_spent_at timestamp with time zone;
 
                 UPDATE sessions AS s
-                SET refresh_jti = t.jti, refresh_issued_at = t.issued_at, refresh_expires_at = t.expires_at
-                FROM (SELECT DISTINCT ON (session_id) session_id, jti, issued_at, expires_at
-                      FROM refresh_tokens WHERE spent_at IS NULL
-                      ORDER BY session_id, issued_at DESC) AS t
-                WHERE t.session_id = s.id;
-
-                UPDATE sessions AS s
-                SET previous_refresh_jti = t.jti, previous_refresh_spent_at = t.spent_at
-                FROM (SELECT DISTINCT ON (session_id) session_id, jti, spent_at
-                      FROM refresh_tokens WHERE spent_at IS NOT NULL
-                      ORDER BY session_id, spent_at DESC) AS t
-                WHERE t.session_id = s.id;
-
-                UPDATE sessions
-                SET refresh_jti = gen_random_uuid(), refresh_issued_at = created_at, refresh_expires_at = created_at
-                WHERE refresh_jti IS NULL;
+                SET (refresh_jti, refresh_issued_at, refresh_expires_at, previous_refresh_jti, previous_refresh_spent_at) = (
+                    SELECT COALESCE(cur.jti, gen_random_uuid()), COALESCE(cur.issued_at, s.created_at),
+                           COALESCE(cur.expires_at, s.created_at), prev.jti, prev.spent_at
+                    FROM (SELECT) AS one
+                    LEFT JOIN LATERAL (
+                        SELECT jti, issued_at, expires_at FROM refresh_tokens
+                        WHERE session_id = s.id AND spent_at IS NULL ORDER BY issued_at DESC LIMIT 1) AS cur ON true
+                    LEFT JOIN LATERAL (
+                        SELECT jti, spent_at FROM refresh_tokens
+                        WHERE session_id = s.id AND spent_at IS NOT NULL ORDER BY spent_at DESC LIMIT 1) AS prev ON true);
 
                 ALTER TABLE sessions
                     ALTER COLUMN refresh_jti SET NOT NULL,
@@ -56,7 +51,11 @@ namespace AuthApp.Data.Migrations
                 name: "refresh_tokens");
         }
 
-        /// <inheritdoc />
+        /// <summary>
+        /// Back to one row per token, as far as the session rows tell: the current token unspent, the previous one
+        /// spent (issued and spent at its spent time, expiring with the current one). Older spent tokens are gone; a
+        /// replay of one then gets 401 revoked instead of ending the session.
+        /// </summary>
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AlterTable(

@@ -32,7 +32,8 @@ public sealed class ForwardedClientTests(ServersFixture servers, ITestOutputHelp
     [Fact]
     public async Task A_client_reaching_the_api_directly_cannot_choose_its_address()
     {
-        var direct = IPAddress.Parse("203.0.113.77");
+        // An address no other test sends (AuditTrailTests' staff logins come from 203.0.113.77): the counter is shared.
+        var direct = IPAddress.Parse("203.0.113.177");
         var api = Start(direct, "Development", TwoLoginsPerAddress, ("ForwardedHeaders:KnownNetworks:0", "10.240.0.0/16"));
 
         // A new made-up X-Forwarded-For on every request: ignored, the peer's own address is counted.

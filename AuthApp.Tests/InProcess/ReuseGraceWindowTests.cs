@@ -39,4 +39,22 @@ public sealed class ReuseGraceWindowTests(ServersFixture servers, ITestOutputHel
         using var next = await Api.RefreshAsync(rotated.GetProperty("refresh_token").GetString());
         await next.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
     }
+
+    [Fact]
+    public async Task Only_the_token_the_last_refresh_spent_is_a_duplicate_one_two_rotations_back_is_reuse()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        using var first = await Api.RefreshAsync(user.RefreshToken);
+        var second = (await first.ReadJsonAsync()).GetProperty("refresh_token").GetString();
+        using var rotatedAgain = await Api.RefreshAsync(second);
+        Assert.Equal(HttpStatusCode.OK, rotatedAgain.StatusCode);
+        var third = (await rotatedAgain.ReadJsonAsync()).GetProperty("refresh_token").GetString();
+
+        App.Clock.Advance(TimeSpan.FromSeconds(1)); // well inside the window
+        using var replay = await Api.RefreshAsync(user.RefreshToken);
+        await replay.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_reused");
+
+        using var next = await Api.RefreshAsync(third);
+        await next.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
+    }
 }

@@ -34,7 +34,8 @@ public sealed class RotationMigrationTests(ServersFixture servers)
                 VALUES ('11111111-1111-1111-1111-111111111111', 'ada', 'ada', 'ada@example.com', 'ada@example.com', 'x', true, false, false, now(), now());
                 INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES
                     ('a0000000-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', '2026-11-01Z', '2026-12-01Z'),
-                    ('a0000000-0000-0000-0000-000000000002', '11111111-1111-1111-1111-111111111111', '2026-11-02Z', '2026-12-02Z');
+                    ('a0000000-0000-0000-0000-000000000002', '11111111-1111-1111-1111-111111111111', '2026-11-02Z', '2026-12-02Z'),
+                    ('a0000000-0000-0000-0000-000000000003', '11111111-1111-1111-1111-111111111111', '2026-11-03Z', '2026-12-03Z');
                 INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at, spent_at) VALUES
                     ('b0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-000000000001', '2026-11-01Z', '2026-11-08Z', '2026-11-03Z'),
                     ('b0000000-0000-0000-0000-000000000002', 'a0000000-0000-0000-0000-000000000001', '2026-11-03Z', '2026-11-10Z', '2026-11-05Z'),
@@ -45,8 +46,8 @@ public sealed class RotationMigrationTests(ServersFixture servers)
             await migrator.MigrateAsync();
 
             var sessions = await db.Sessions.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync();
-            Assert.Equal(2, sessions.Count);
-            var (chain, spentOut) = (sessions[0], sessions[1]);
+            Assert.Equal(3, sessions.Count);
+            var (chain, spentOut, cleanedUp) = (sessions[0], sessions[1], sessions[2]);
             Assert.Equal(Guid.Parse("b0000000-0000-0000-0000-000000000003"), chain.RefreshJti);
             Assert.Equal(DateTimeOffset.Parse("2026-11-05Z"), chain.RefreshIssuedAt);
             Assert.Equal(DateTimeOffset.Parse("2026-11-12Z"), chain.RefreshExpiresAt);
@@ -56,6 +57,9 @@ public sealed class RotationMigrationTests(ServersFixture servers)
             Assert.NotEqual(Guid.Parse("b0000000-0000-0000-0000-000000000004"), spentOut.RefreshJti);
             Assert.Equal(spentOut.CreatedAt, spentOut.RefreshExpiresAt);
             Assert.Equal(Guid.Parse("b0000000-0000-0000-0000-000000000004"), spentOut.PreviousRefreshJti);
+            // Its rows already cleaned up (a day after its last token expired): nothing can be refreshed.
+            Assert.Equal(cleanedUp.CreatedAt, cleanedUp.RefreshExpiresAt);
+            Assert.Null(cleanedUp.PreviousRefreshJti);
 
             await migrator.MigrateAsync(BeforeRotationOnSessions);
 

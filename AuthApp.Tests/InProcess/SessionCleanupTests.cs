@@ -16,7 +16,7 @@ public sealed class SessionCleanupTests(ServersFixture servers, ITestOutputHelpe
     public async Task Idle_and_logged_out_sessions_are_deleted_a_day_after_they_ended_and_a_refreshed_one_stays()
     {
         var user = await Api.RegisterAndLoginAsync();
-        var idle = await Api.LoginAsync(user.Email, user.Password);
+        _ = await Api.LoginAsync(user.Email, user.Password); // left idle
         var loggedOut = await Api.LoginAsync(user.Email, user.Password);
         using (var logout = await Api.LogoutAsync(loggedOut.Access, loggedOut.Refresh))
         {
@@ -48,12 +48,8 @@ public sealed class SessionCleanupTests(ServersFixture servers, ITestOutputHelpe
         var kept = Assert.Single(left);
         Assert.Equal(lastRefresh, kept.RefreshIssuedAt, TimeSpan.FromMilliseconds(1));
 
-        using (var stillWorks = await Api.RefreshAsync(refreshToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
-        }
-        using var gone = await Api.RefreshAsync(idle.Refresh);
-        await gone.AssertProblemAsync(HttpStatusCode.BadRequest, "refresh_token_expired");
+        using var stillWorks = await Api.RefreshAsync(refreshToken);
+        Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
     }
 
     private async Task<int> CountSessionsAsync(Guid userId)

@@ -31,6 +31,7 @@ public sealed class FoundationTests(AppHostFixture fixture, ITestOutputHelper ou
         Assert.Contains("sessions", tables);
         Assert.Contains("signing_keys", tables);
         Assert.Contains("audit_entries", tables);
+        Assert.DoesNotContain("refresh_tokens", tables); // rotation state lives on the session's row
         Assert.Contains("__EFMigrationsHistory", tables);
     }
 

@@ -112,10 +112,7 @@ public sealed class TokenLifecycleTests(AppHostFixture fixture, ITestOutputHelpe
     public async Task A_well_signed_refresh_token_that_is_not_its_sessions_current_one_is_reuse_and_ends_the_session()
     {
         var user = await Api.RegisterAndLoginAsync();
-        var claims = TestTokens.ClaimsOf(user.RefreshToken);
-        claims["jti"] = Guid.NewGuid().ToString();
-        var unknown = TestTokens.Mint(claims, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
-        using var response = await Api.RefreshAsync(unknown);
+        using var response = await Api.RefreshAsync(RefreshTokenLike(user.RefreshToken, "jti", Guid.NewGuid()));
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_reused");
 
         await Api.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
@@ -125,14 +122,19 @@ public sealed class TokenLifecycleTests(AppHostFixture fixture, ITestOutputHelpe
     public async Task A_well_signed_refresh_token_for_a_session_that_does_not_exist_is_401_revoked()
     {
         var user = await Api.RegisterAndLoginAsync();
-        var claims = TestTokens.ClaimsOf(user.RefreshToken);
-        claims["sid"] = Guid.NewGuid().ToString();
-        var unknown = TestTokens.Mint(claims, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
-        using var response = await Api.RefreshAsync(unknown);
+        using var response = await Api.RefreshAsync(RefreshTokenLike(user.RefreshToken, "sid", Guid.NewGuid()));
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "refresh_token_revoked");
 
         using var stillWorks = await Api.RefreshAsync(user.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
+    }
+
+    /// <summary>A refresh token signed with the API's key, as <paramref name="refreshToken"/> but for one claim.</summary>
+    private static string RefreshTokenLike(string refreshToken, string claim, Guid value)
+    {
+        var claims = TestTokens.ClaimsOf(refreshToken);
+        claims[claim] = value.ToString();
+        return TestTokens.Mint(claims, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
     }
 
     [Fact]

@@ -20,12 +20,14 @@ public sealed class RequestPathDatabaseTests
     }
 
     [Theory]
-    [InlineData("Host=db;Database=authdb;Max Auto Prepare=0", 0)]
-    [InlineData("Host=db;Database=authdb;maxautoprepare=10", 10)]
-    public void An_operators_own_automatic_preparation_setting_wins(string connectionString, int expected)
+    [InlineData("Host=db;Database=authdb;Max Auto Prepare=0", 0, true)]
+    [InlineData("Host=db;Database=authdb;maxautoprepare=10", 10, true)]
+    [InlineData("Host=db;Database=authdb;No Reset On Close=false", RequestPathDatabase.PreparedStatementsPerConnection, false)]
+    public void An_operators_own_settings_win(string connectionString, int preparedStatements, bool noReset)
     {
         var applied = new NpgsqlConnectionStringBuilder(Api.Apply(connectionString));
 
-        Assert.Equal(expected, applied.MaxAutoPrepare);
+        Assert.Equal(preparedStatements, applied.MaxAutoPrepare);
+        Assert.Equal(noReset, applied.NoResetOnClose);
     }
 }
