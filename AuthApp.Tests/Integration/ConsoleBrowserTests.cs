@@ -123,10 +123,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
             Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         }
         var page = await (await NewContextAsync()).NewPageAsync();
-        await page.GotoAsync("/users");
-        await page.SignInAsync(staff.Email, staff.Password);
-        await Expect(page).ToHaveURLAsync(new Regex("/users$"));
-        await page.WaitForInteractiveAsync();
+        await page.SignInAtAsync("/users", staff.Email, staff.Password);
 
         // Revoking staff ends every session of the account, the console's included.
         using (var revoke = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/revoke-staff", new { }, root))
@@ -165,10 +162,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
     private async Task<IPage> SignedInPageAsync(string path = "/users")
     {
         var page = await (await NewContextAsync()).NewPageAsync();
-        await page.GotoAsync(path);
-        await page.SignInAsync(RootEmail, TestSecrets.SuperuserPassword);
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        await page.WaitForInteractiveAsync();
+        await page.SignInAtAsync(path, RootEmail, TestSecrets.SuperuserPassword);
         return page;
     }
 

@@ -22,10 +22,7 @@ public sealed partial class ConsoleKeyRotationTests(ReplicasAppHostFixture fixtu
         try
         {
             var page = await context.NewPageAsync();
-            await page.GotoAsync("/keys");
-            await page.SignInAsync(AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
-            await Expect(page).ToHaveURLAsync(new Regex("/keys$"));
-            await page.WaitForInteractiveAsync();
+            await page.SignInAtAsync("/keys", AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
             var signingRow = page.Locator("table[aria-label='Signing keys'] tbody tr", new() { HasText = "Signing" });
             await Expect(signingRow).ToHaveCountAsync(1);
             var oldKid = await signingRow.Locator("code").InnerTextAsync();

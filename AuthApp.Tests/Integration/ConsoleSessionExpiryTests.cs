@@ -58,10 +58,7 @@ public sealed class ConsoleSessionExpiryTests(AppHostFixture fixture, ChromiumFi
         try
         {
             var page = await context.NewPageAsync();
-            await page.GotoAsync("/users");
-            await page.SignInAsync(AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
-            await Expect(page).ToHaveURLAsync(new Regex("/users$"));
-            await page.WaitForInteractiveAsync();
+            await page.SignInAtAsync("/users", AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
             await test(page, clock);
         }
         finally

@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace AuthApp.Tests.Support;
 
@@ -24,6 +26,15 @@ public static class ConsoleBrowser
         await page.FillAsync("#password", password);
         await page.ClickAsync("#sign-in");
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    /// <summary>Opens <paramref name="path"/>, signs in on the form it redirects to, and waits for the live page there.</summary>
+    public static async Task SignInAtAsync(this IPage page, string path, string identifier, string password)
+    {
+        await page.GotoAsync(path);
+        await page.SignInAsync(identifier, password);
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
+        await page.WaitForInteractiveAsync();
     }
 
     /// <summary>The page's circuit is up: clicks now reach the server.</summary>
