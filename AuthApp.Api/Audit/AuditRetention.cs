@@ -30,7 +30,7 @@ public sealed class AuditRetention(IServiceScopeFactory scopes, TimeProvider tim
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         var cutoff = time.GetUtcNow() - options.Value.Retention;
-        var deleted = await db.AuditEntries.Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(ct);
+        var deleted = await db.AuditEntries.Where(e => e.OccurredAt < cutoff).ExecuteDeleteInBatchesAsync(ct);
         if (deleted > 0)
         {
             logger.LogInformation("Deleted {Count} audit entries older than {Retention}", deleted, options.Value.Retention);

@@ -186,7 +186,7 @@ public sealed class OutboxSender(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         var cutoff = time.GetUtcNow() - options.Value.Retention;
-        var deleted = await db.OutboxMessages.Where(m => m.SentAt < cutoff || m.AbandonedAt < cutoff).ExecuteDeleteAsync(ct);
+        var deleted = await db.OutboxMessages.Where(m => m.SentAt < cutoff || m.AbandonedAt < cutoff).ExecuteDeleteInBatchesAsync(ct);
         if (deleted > 0)
         {
             logger.LogInformation("Deleted {Count} outbox messages past their retention", deleted);

@@ -13,12 +13,6 @@ public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvide
 {
     private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
 
-    /// <summary>
-    /// Rows per DELETE: each statement stays well inside the API's command timeout however large the backlog
-    /// (the first run after an upgrade, or after the job was down), and holds its locks briefly.
-    /// </summary>
-    private const int BatchSize = 5_000;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CleanupInterval, time);
@@ -31,9 +25,9 @@ public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvide
                 var cutoff = time.GetUtcNow() - Retention;
                 // A session whose current refresh token has expired has ended too: every older token of its chain
                 // expired no later, and no refresh can start from it again.
-                var sessions = await DeleteInBatchesAsync(
-                    db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff || s.RefreshExpiresAt < cutoff), stoppingToken);
-                var accountTokens = await DeleteInBatchesAsync(db.AccountTokens.Where(t => t.ExpiresAt < cutoff), stoppingToken);
+                var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff || s.RefreshExpiresAt < cutoff)
+                    .ExecuteDeleteInBatchesAsync(stoppingToken);
+                var accountTokens = await db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteInBatchesAsync(stoppingToken);
                 if (sessions + accountTokens > 0)
                 {
                     logger.LogInformation("Cleaned up {Sessions} ended sessions and {AccountTokens} expired account tokens", sessions, accountTokens);
@@ -45,18 +39,5 @@ public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvide
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
-    private static async Task<int> DeleteInBatchesAsync<T>(IQueryable<T> rows, CancellationToken ct)
-    {
-        var total = 0;
-        int deleted;
-        do
-        {
-            deleted = await rows.Take(BatchSize).ExecuteDeleteAsync(ct);
-            total += deleted;
-        }
-        while (deleted == BatchSize);
-        return total;
     }
 }
