@@ -57,6 +57,14 @@ public static class ServiceDefaultsExtensions
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
     }
 
+    /// <summary>
+    /// The client's address as this service sees it (after the forwarded-headers middleware), in its plain form: an
+    /// IPv4 client reaching a dual-stack socket is written as IPv4. Recorded in audit entries and console sessions.
+    /// </summary>
+    public static string? ClientAddress(this HttpContext http) => http.Connection.RemoteIpAddress is { } address
+        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+        : null;
+
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>

@@ -60,7 +60,7 @@ public static class ConsoleSessionsSetup
             context.RejectPrincipal();
             return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
-        store.Touch(session, ConsoleSignIn.ClientAddressOf(context.HttpContext));
+        store.Touch(session, context.HttpContext.ClientAddress());
         return Task.CompletedTask;
     }
 

@@ -19,7 +19,7 @@ public sealed class ConsoleSignIn(ApiAuthClient auth, ConsoleSessionStore store,
 
     public async Task<SignInResult> SignInAsync(HttpContext http, string? identifier, string? password, CancellationToken ct)
     {
-        var clientAddress = ClientAddressOf(http);
+        var clientAddress = http.ClientAddress();
         var now = time.GetUtcNow();
         var login = await auth.LoginAsync(identifier?.Trim(), password, clientAddress, ct);
         if (login.Problem is { } problem)
@@ -84,8 +84,4 @@ public sealed class ConsoleSignIn(ApiAuthClient auth, ConsoleSessionStore store,
             logger.LogWarning("Could not log out the API session of a refused console sign-in: {Reason}", ex.Message);
         }
     }
-
-    public static string? ClientAddressOf(HttpContext http) => http.Connection.RemoteIpAddress is { } address
-        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-        : null;
 }

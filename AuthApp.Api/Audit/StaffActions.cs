@@ -14,10 +14,6 @@ public static class StaffActions
     public static StaffActor GetStaffActor(this HttpContext http)
     {
         var token = http.GetAccessToken();
-        return new StaffActor(token.Ids.UserId, http.User.FindFirst(TokenClaims.Username)?.Value ?? "", ClientAddressOf(http));
+        return new StaffActor(token.Ids.UserId, http.User.FindFirst(TokenClaims.Username)?.Value ?? "", http.ClientAddress());
     }
-
-    public static string? ClientAddressOf(HttpContext http) => http.Connection.RemoteIpAddress is { } address
-        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-        : null;
 }
