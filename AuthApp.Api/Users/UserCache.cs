@@ -32,7 +32,8 @@ public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserC
         var (ok, cached) = prefetched is { } value ? (true, value) : await redis.TryAsync("user_cache.get", database => database.StringGetAsync(Key(id)));
         if (ok && cached.HasValue)
         {
-            return JsonSerializer.Deserialize((string)cached!, ApiJsonContext.Default.UserProfile);
+            // Straight from Redis's UTF-8 bytes: no string made and turned back into bytes on every request.
+            return JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)cached).Span, ApiJsonContext.Default.UserProfile);
         }
 
         var profile = await db.Users.AsNoTracking().Where(u => u.Id == id)
@@ -56,7 +57,7 @@ public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserC
 
     private async Task SetAsync(UserProfile profile)
     {
-        var json = JsonSerializer.Serialize(profile, ApiJsonContext.Default.UserProfile);
+        var json = JsonSerializer.SerializeToUtf8Bytes(profile, ApiJsonContext.Default.UserProfile);
         await redis.TryAsync("user_cache.set", database => database.StringSetAsync(Key(profile.Id), json, options.Value.TimeToLive));
     }
 }
