@@ -20,7 +20,7 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
     public async Task<Outcome<Page<AdminUser>>> ListAsync(AdminUserQuery query, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var page = UserPaging.ReadQuery(query.Cursor, query.Limit, errors);
+        var page = PageQuery.Read(query.Cursor, query.Limit, errors);
         var search = query.Search;
         if (search is { Length: > SearchMaxLength })
         {
@@ -70,7 +70,7 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
     public async Task<Outcome<Page<AdminSession>>> ListSessionsAsync(Guid id, string? cursor, string? limit, DateTimeOffset now, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var page = UserPaging.ReadQuery(cursor, limit, errors);
+        var page = PageQuery.Read(cursor, limit, errors);
         if (errors.Any)
         {
             return Error.Validation(errors);
@@ -84,13 +84,12 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             .Where(s => s.UserId == id && s.RevokedAt == null && s.ExpiresAt > now && s.RefreshExpiresAt > now);
         if (page.After is { } after)
         {
-            live = live.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(after.DateJoined, after.Id)));
+            live = live.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(after.At, after.Id)));
         }
         var rows = await live.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(page.Limit + 1)
             .Select(s => new AdminSession(s.Id, s.CreatedAt, s.RefreshIssuedAt, s.ExpiresAt, s.RefreshExpiresAt))
             .ToListAsync(ct);
-        var next = rows.Count > page.Limit ? new KeysetCursor(rows[page.Limit - 1].CreatedAt, rows[page.Limit - 1].Id).Encode() : null;
-        return new Page<AdminSession>(rows.Take(page.Limit).ToList(), next) { Limit = page.Limit };
+        return Page<AdminSession>.FromRows(rows, page.Limit, row => new KeysetCursor(row.CreatedAt, row.Id));
     }
 
     /// <summary>Deactivation ends every session at once: refresh tokens in PostgreSQL, access tokens through the blacklist.</summary>

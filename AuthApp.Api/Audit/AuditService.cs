@@ -42,14 +42,7 @@ public sealed class AuditService(AuthDbContext db)
     public async Task<Outcome<Page<AuditRecord>>> ListAsync(AuditQuery query, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (!PageLimit.TryParse(query.Limit, out var limit))
-        {
-            errors.Add("limit", $"Ensure this value is a whole number from 1 to {PageLimit.Max}.");
-        }
-        if (!KeysetCursor.TryDecode(query.Cursor, out var after))
-        {
-            errors.Add("cursor", "Invalid cursor.");
-        }
+        var page = PageQuery.Read(query.Cursor, query.Limit, errors);
         var actor = ReadText(query.Actor, "actor", errors);
         var target = ReadText(query.Target, "target", errors);
         var action = query.Action?.Trim();
@@ -93,18 +86,17 @@ public sealed class AuditService(AuthDbContext db)
         {
             entries = entries.Where(e => e.OccurredAt <= until);
         }
-        if (after is { } cursor)
+        if (page.After is { } cursor)
         {
             // Newest first: the next page holds what comes before the cursor.
             entries = entries.Where(e => EF.Functions.LessThan(
-                ValueTuple.Create(e.OccurredAt, e.Id), ValueTuple.Create(cursor.DateJoined, cursor.Id)));
+                ValueTuple.Create(e.OccurredAt, e.Id), ValueTuple.Create(cursor.At, cursor.Id)));
         }
-        var rows = await entries.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(limit + 1)
+        var rows = await entries.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(page.Limit + 1)
             .Select(e => new AuditRecord(e.Id, e.OccurredAt, e.ActorId, e.ActorUsername, e.Action, e.TargetUserId, e.TargetUsername,
                 e.Subject, e.ClientAddress, e.Outcome))
             .ToListAsync(ct);
-        var next = rows.Count > limit ? new KeysetCursor(rows[limit - 1].OccurredAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<AuditRecord>(rows.Take(limit).ToList(), next) { Limit = limit };
+        return Page<AuditRecord>.FromRows(rows, page.Limit, row => new KeysetCursor(row.OccurredAt, row.Id));
     }
 
     private static string? ReadText(string? value, string field, FieldErrors errors)

@@ -6,13 +6,14 @@ using System.Text;
 namespace AuthApp.Api.Common;
 
 /// <summary>
-/// An opaque position in a list ordered by (date_joined, id). Keyset paging costs the same on page
-/// 1 and page 100 000, unlike OFFSET, and never skips or repeats rows when users register meanwhile.
+/// An opaque position in a list ordered by a time and an id (users by date_joined, sessions by created_at, audit
+/// entries by occurred_at). Keyset paging costs the same on page 1 and page 100 000, unlike OFFSET, and never skips
+/// or repeats rows when rows are added meanwhile.
 /// </summary>
-public readonly record struct KeysetCursor(DateTimeOffset DateJoined, Guid Id)
+public readonly record struct KeysetCursor(DateTimeOffset At, Guid Id)
 {
     public string Encode() =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{DateJoined.UtcTicks.ToString(CultureInfo.InvariantCulture)}_{Id:N}"));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{At.UtcTicks.ToString(CultureInfo.InvariantCulture)}_{Id:N}"));
 
     public static bool TryDecode(string? text, out KeysetCursor? cursor)
     {
@@ -78,11 +79,33 @@ public static class PageLimit
 }
 
 /// <summary>A page to read: after which position, and how many rows.</summary>
-public readonly record struct PageQuery(KeysetCursor? After, int Limit);
+public readonly record struct PageQuery(KeysetCursor? After, int Limit)
+{
+    /// <summary>Reads <c>cursor</c> and <c>limit</c> the same way for every list; problems go into <paramref name="errors"/>.</summary>
+    public static PageQuery Read(string? cursor, string? limit, FieldErrors errors)
+    {
+        if (!PageLimit.TryParse(limit, out var pageSize))
+        {
+            errors.Add("limit", $"Ensure this value is a whole number from 1 to {PageLimit.Max}.");
+        }
+        if (!KeysetCursor.TryDecode(cursor, out var after))
+        {
+            errors.Add("cursor", "Invalid cursor.");
+        }
+        return new PageQuery(after, pageSize);
+    }
+}
 
 /// <summary>A page of a list: <see cref="Next"/> is the next page's cursor from the service, its URL on the wire.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Results, string? Next)
 {
+    /// <summary>
+    /// The page from up to <paramref name="limit"/> + 1 rows read in list order: one row more than asked tells
+    /// whether there is a next page without a COUNT, and the last row shown is where it starts.
+    /// </summary>
+    public static Page<T> FromRows(List<T> rows, int limit, Func<T, KeysetCursor> positionOf) =>
+        new(rows.Take(limit).ToList(), rows.Count > limit ? positionOf(rows[limit - 1]).Encode() : null) { Limit = limit };
+
     /// <summary>The page size asked for, kept in the next page's URL.</summary>
     [JsonIgnore]
     public int Limit { get; init; }

@@ -223,7 +223,7 @@ public sealed class UserService(
     public async Task<Outcome<Page<PublicUser>>> ListAsync(string? cursor, string? limit, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var page = UserPaging.ReadQuery(cursor, limit, errors);
+        var page = PageQuery.Read(cursor, limit, errors);
         if (errors.Any)
         {
             return Error.Validation(errors);
