@@ -72,6 +72,35 @@ public sealed class Argon2idWorkspacePool
         }
     }
 
+    /// <summary>
+    /// Creates every workspace not created yet and hashes once in each of those that are free, so that each pays its
+    /// first-touch page faults (and the hashing code its JIT) now rather than in a login. All are held at once, so
+    /// each is used, however the threads are scheduled; a hash that arrives meanwhile finds none free and falls back.
+    /// </summary>
+    public void WarmUp()
+    {
+        var held = new List<Argon2idWorkspace>(Capacity);
+        try
+        {
+            while (Rent() is { } workspace)
+            {
+                held.Add(workspace);
+            }
+            Span<byte> tag = stackalloc byte[Argon2idWorkspace.MinTagBytes];
+            foreach (var workspace in held)
+            {
+                workspace.Hash("warm-up"u8, "warm-up-salt-16b"u8, MemoryKiB, passes: 1, tag);
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                held.ForEach(_idle.Push);
+            }
+        }
+    }
+
     private Argon2idWorkspace? Rent()
     {
         lock (_lock)

@@ -137,6 +137,19 @@ public sealed class Argon2idWorkspaceTests
     }
 
     [Fact]
+    public void Warming_up_creates_and_uses_every_workspace_and_leaves_them_all_free()
+    {
+        var pool = new Argon2idWorkspacePool(512, capacity: 3);
+
+        pool.WarmUp();
+
+        Assert.Equal(3, pool.Created);
+        var tag = new byte[32];
+        Assert.True(pool.TryHash("after"u8, Salt16, 512, 2, tag));
+        Assert.Equal(Libsodium("after"u8.ToArray(), Salt16, 512, 2, 32), tag);
+    }
+
+    [Fact]
     public void Many_threads_hash_through_the_pool_with_correct_results_and_at_most_one_workspace_per_slot()
     {
         const int threads = 8, perThread = 25, memory = 512;
