@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using Json.Schema;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,7 @@ namespace AuthApp.Tests.Integration;
 /// azd runs) does, from an AppHost in the Development environment with every secret known to it, and reads what a
 /// deployment would get. Publish mode starts nothing, so no container engine is needed.
 /// </summary>
-public sealed class PublishedManifestTests
+public sealed partial class PublishedManifestTests
 {
     private const string PostgresPassword = "test-postgres-password-7c1f0e";
     private const string CachePassword = "test-cache-password-5d2b9a";
@@ -23,9 +23,6 @@ public sealed class PublishedManifestTests
 
     private static readonly string[] SecretValues = [TestSecrets.SigningKey, TestSecrets.SuperuserPassword, PostgresPassword, CachePassword,
         ManagedDatabase, ManagedCache, "managed-db-secret-3e8a", "managed-cache-secret-91c4", DjangoDatabase, "django-db-secret-6b0d", DjangoPepper];
-
-    private static readonly Lazy<JsonSchema> ManifestSchema = new(() =>
-        JsonSchema.FromFile(Path.Combine(RepositoryRoot(), "..", "shared", "data", "aspire-manifest", "aspire-8.0.json")));
 
     [Theory]
     [InlineData("containers")]
@@ -103,9 +100,7 @@ public sealed class PublishedManifestTests
             Assert.False(resources.TryGetProperty("postgres", out _));
         }
 
-        var results = ManifestSchema.Value.Evaluate(JsonDocument.Parse(text).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        Assert.True(results.IsValid, "The manifest does not match Aspire's manifest schema: " + string.Join("; ",
-            (results.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        Assert.Empty(ManifestProblems(resources));
     }
 
     [Fact]
@@ -123,8 +118,85 @@ public sealed class PublishedManifestTests
     }
 
     [Fact]
-    public void The_schema_check_refuses_what_aspire_would_not_write() =>
-        Assert.False(ManifestSchema.Value.Evaluate(JsonDocument.Parse("""{"resources":{"api":{"type":"project.v0"}}}""").RootElement).IsValid);
+    public void The_manifest_check_refuses_what_azd_could_not_deploy()
+    {
+        var broken = JsonDocument.Parse("""
+            {"resources": {
+              "api": {"type": "project.v0", "env": {"ConnectionStrings__authdb": "{authdb.connectionString}"},
+                      "bindings": {"http": {"scheme": "http"}}},
+              "cache": {"type": "container.v0"},
+              "key": {"type": "parameter"}
+            }}
+            """).RootElement.GetProperty("resources");
+
+        var problems = ManifestProblems(broken);
+
+        Assert.Contains("api: no path to its project", problems);
+        Assert.Contains("api: {authdb.connectionString} names no resource", problems);
+        Assert.Contains("api: binding http lacks protocol or transport", problems);
+        Assert.Contains("cache: a container without an image", problems);
+        Assert.Contains("key: type 'parameter' is not a versioned Aspire type", problems);
+    }
+
+    /// <summary>
+    /// What azd needs of a manifest, checked by hand (the repository carries no copy of Aspire's schema): versioned types;
+    /// projects with a path that exists; containers with an image; parameters with a value and inputs; bindings with scheme,
+    /// protocol and transport; every {resource.…} expression naming a resource of the manifest.
+    /// </summary>
+    private static List<string> ManifestProblems(JsonElement resources)
+    {
+        var names = resources.EnumerateObject().Select(r => r.Name).ToHashSet();
+        var problems = new List<string>();
+        foreach (var resource in resources.EnumerateObject())
+        {
+            problems.AddRange(ResourceProblems(resource.Name, resource.Value, names).Select(p => $"{resource.Name}: {p}"));
+        }
+        return problems;
+    }
+
+    private static IEnumerable<string> ResourceProblems(string name, JsonElement resource, HashSet<string> names)
+    {
+        var type = resource.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+        // annotated.string (a value with a filter, such as a URI-encoded password) is the one type Aspire writes unversioned.
+        if (!VersionedType().IsMatch(type) && type != "annotated.string")
+        {
+            yield return $"type '{type}' is not a versioned Aspire type";
+        }
+        // The path is relative to wherever the manifest was written; the project it names must be one of ours.
+        if (type.StartsWith("project.") && !(resource.TryGetProperty("path", out var path) && path.GetString() is { } project
+            && File.Exists(Path.Combine(RepositoryRoot(), Path.GetFileNameWithoutExtension(project), Path.GetFileName(project)))))
+        {
+            yield return "no path to its project";
+        }
+        if (type.StartsWith("container.") && !resource.TryGetProperty("image", out _) && !resource.TryGetProperty("build", out _))
+        {
+            yield return "a container without an image";
+        }
+        if (type.StartsWith("parameter.") && !(resource.TryGetProperty("value", out _) && resource.TryGetProperty("inputs", out _)))
+        {
+            yield return "a parameter without a value and its inputs";
+        }
+        foreach (var binding in resource.TryGetProperty("bindings", out var bindings) ? bindings.EnumerateObject() : [])
+        {
+            if (!binding.Value.TryGetProperty("protocol", out _) || !binding.Value.TryGetProperty("transport", out _))
+            {
+                yield return $"binding {binding.Name} lacks protocol or transport";
+            }
+        }
+        foreach (Match expression in Expression().Matches(resource.GetRawText()))
+        {
+            if (!names.Contains(expression.Groups["resource"].Value))
+            {
+                yield return $"{expression.Value} names no resource";
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^[a-z]+(\.[a-z]+)*\.v\d+$")]
+    private static partial Regex VersionedType();
+
+    [GeneratedRegex(@"\{(?<resource>[a-zA-Z0-9-]+)\.[a-zA-Z0-9.-]+\}")]
+    private static partial Regex Expression();
 
     private static void AssertContainer(JsonElement resources, string name, string image)
     {
@@ -177,7 +249,7 @@ public sealed class PublishedManifestTests
         }
     }
 
-    /// <summary>The clone's root (the folder with AuthApp.sln); shared/ sits beside it.</summary>
+    /// <summary>The clone's root (the folder with AuthApp.sln).</summary>
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

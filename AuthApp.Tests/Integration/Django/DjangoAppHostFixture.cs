@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuthApp.Tests.Integration.Django;
 
 /// <summary>
-/// The app as a move from Django runs it: the original's users table (the dump in shared/data/django) loaded into a
+/// The app as a move from Django runs it: the original's users table (the dump in Fixtures/Django) loaded into a
 /// scratch database <c>djangosrc</c> on the app's own PostgreSQL before the migration worker starts, the secret
 /// parameters <c>django-db</c> and <c>django-password-pepper</c> set, so the worker imports after migrating.
 /// </summary>

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace AuthApp.Tests.Integration.Django;
 
-/// <summary>One named user of <c>shared/data/django/django-users.json</c>.</summary>
+/// <summary>One named user of <c>Fixtures/Django/django-users.json</c>.</summary>
 public sealed record DjangoUser(
     [property: JsonPropertyName("id")] Guid Id,
     [property: JsonPropertyName("username")] string Username,
@@ -22,7 +22,7 @@ public sealed record DjangoUsersFile(
     [property: JsonPropertyName("users")] IReadOnlyList<DjangoUser> Users);
 
 /// <summary>
-/// The original service's users table as its own code wrote it (shared/data/django, found as the hasher tests find it): the
+/// The original service's users table as its own code wrote it (Fixtures/Django, as the hasher tests read it): the
 /// dump, and the named users with their plaintext passwords and the pepper.
 /// </summary>
 public static class DjangoData

@@ -6,7 +6,7 @@ using AuthApp.Data.Passwords;
 namespace AuthApp.Tests.Unit.DjangoHashers;
 
 /// <summary>
-/// The original service's users table (shared/data/django): django-users.json has the named users' plaintext
+/// The original service's users table as Django writes it (Fixtures/Django): django-users.json has the named users' plaintext
 /// passwords and the pepper, django-users.sql.gz (the PostgreSQL dump) has their stored hashes.
 /// </summary>
 public static partial class DjangoFixture
@@ -28,27 +28,11 @@ public static partial class DjangoFixture
 
     public static User ByHasher(string hasher) => Users.Single(u => u.Hasher == hasher);
 
-    /// <summary>shared/data/django, found beside the repository (or any folder above the test binaries), or $DJANGO_FIXTURE_DIR.</summary>
-    public static string Directory
-    {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable("DJANGO_FIXTURE_DIR");
-            if (!string.IsNullOrEmpty(fromEnvironment))
-            {
-                return fromEnvironment;
-            }
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "data", "django");
-                if (File.Exists(Path.Combine(candidate, "django-users.json")))
-                {
-                    return candidate;
-                }
-            }
-            throw new DirectoryNotFoundException("shared/data/django not found above " + AppContext.BaseDirectory + "; set DJANGO_FIXTURE_DIR");
-        }
-    }
+    /// <summary>
+    /// Fixtures/Django in the test output, copied from the repository's AuthApp.Tests/Fixtures/Django (its generate.sh
+    /// makes the files with Django's own hashers).
+    /// </summary>
+    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Django");
 
     private static (string, string, User[], string[]) Load()
     {

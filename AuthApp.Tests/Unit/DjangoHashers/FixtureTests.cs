@@ -3,7 +3,7 @@ using AuthApp.Data.Passwords;
 namespace AuthApp.Tests.Unit.DjangoHashers;
 
 /// <summary>
-/// Every named user of the original service's table (shared/data/django), whose hashes Django wrote from
+/// Every named user of the original service's table (Fixtures/Django), whose hashes Django wrote from
 /// password + PASSWORD_PEPPER: the right password with the pepper logs in (and asks for a re-hash); a wrong
 /// password, no pepper or another pepper does not. These are the expensive tests (PBKDF2 at 1,000,000 and
 /// 260,000 iterations, Argon2 at 100 MiB × 8 lanes, bcrypt cost 12): four verifications per user, no more.
