@@ -54,6 +54,9 @@ try
         .WithExternalHttpEndpoints()
         .WithUrlForEndpoint("http", url => url.DisplayText = "Staff console");
 
+    // A resource that others wait for and that fails is named in the terminal, with its last error and its logs.
+    builder.AddStartupFailureReporter();
+
     PortPreflight.EnsureFixedPortsAreFree(builder);
     builder.Build().Run();
     return 0;

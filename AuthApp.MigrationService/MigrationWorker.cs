@@ -1,4 +1,3 @@
-using AuthApp.Data.Passwords;
 using System.Diagnostics;
 using AuthApp.Data;
 using AuthApp.MigrationService.DjangoImport;
@@ -18,7 +17,6 @@ public sealed class MigrationWorker(
     IOptions<SuperuserOptions> superuser,
     IOptions<DjangoImportOptions> djangoImport,
     DjangoImporter importer,
-    TimeProvider time,
     ILogger<MigrationWorker> logger) : BackgroundService
 {
     public static readonly ActivitySource ActivitySource = new("AuthApp.Migrations");
@@ -66,8 +64,16 @@ public sealed class MigrationWorker(
 
             if (superuser.Value.IsConfigured)
             {
-                await SeedSuperuserAsync(db, scope.ServiceProvider.GetRequiredService<PasswordHasher>(), stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<SuperuserSeeder>().SeedAsync(stoppingToken);
             }
+        }
+        catch (SuperuserSeedException ex)
+        {
+            // The operator's setting, not the code, is at fault: one line with the fix, no stack trace.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            logger.LogCritical("{Reason}", ex.Message);
+            Environment.ExitCode = 1;
+            return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -78,46 +84,5 @@ public sealed class MigrationWorker(
             return false;
         }
         return true;
-    }
-
-    private async Task SeedSuperuserAsync(AuthDbContext db, PasswordHasher hasher, CancellationToken ct)
-    {
-        var options = superuser.Value;
-        var normalizedEmail = UserNormalization.Email(options.Email!);
-        var existing = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, ct);
-        var now = time.GetUtcNow();
-        if (existing is not null)
-        {
-            // Idempotent: the account keeps its password; it is only made sure to be an active superuser.
-            if (!existing.IsSuperuser || !existing.IsStaff || !existing.IsActive)
-            {
-                existing.IsSuperuser = existing.IsStaff = existing.IsActive = true;
-                existing.UpdatedAt = now;
-                await db.SaveChangesAsync(ct);
-                logger.LogInformation("Superuser {Email} already existed; made an active superuser again", options.Email);
-                return;
-            }
-            logger.LogDebug("Superuser {Email} already exists", options.Email);
-            return;
-        }
-
-        db.Users.Add(new User
-        {
-            Id = Guid.CreateVersion7(now),
-            Username = options.Username.Trim(),
-            NormalizedUsername = UserNormalization.Username(options.Username),
-            Email = UserNormalization.EmailForDisplay(options.Email!),
-            NormalizedEmail = normalizedEmail,
-            PasswordHash = hasher.Hash(options.Password!),
-            IsActive = true,
-            IsStaff = true,
-            IsSuperuser = true,
-            DateJoined = now,
-            UpdatedAt = now,
-            // The operator configured this address: it needs no link to prove it (and can log in under Users:RequireVerifiedEmail).
-            EmailVerifiedAt = now,
-        });
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Created superuser {Email}", options.Email);
     }
 }

@@ -16,6 +16,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddPasswordHasher();
 builder.Services.AddOptions<SuperuserOptions>().BindConfiguration(SuperuserOptions.Section);
+builder.Services.AddScoped<SuperuserSeeder>();
 builder.Services.AddDjangoImport();
 if (importOnly)
 {

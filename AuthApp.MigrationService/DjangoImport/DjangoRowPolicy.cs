@@ -12,7 +12,7 @@ public readonly record struct RowDecision(bool Stage, RowOutcome Outcome, string
 public sealed record TwinCandidate(Guid Id, string Username, DateTimeOffset DateJoined, DateTimeOffset? LastLogin);
 
 /// <summary>
-/// The import's policy for rows that do not fit AuthApp's rules (README, "Moving from the Django service"):
+/// The import's policy for rows that do not fit AuthApp's rules (docs/moving-from-django.md):
 /// <list type="bullet">
 /// <item>Usernames that break the rules for new ones (non-ASCII, over 30 characters, reserved, too short) are kept as
 /// they are: legacy names, valid for login and display, up to Django's 150 characters. A user who changes one gets the rules.</item>
