@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
+source scripts/dev-certificate.sh
 
 # Without HTTPS development certificates the dashboard runs on http (the AppHost's "http" profile).
 export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
