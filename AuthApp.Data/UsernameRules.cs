@@ -10,7 +10,7 @@ public enum UsernameProblem
 }
 
 /// <summary>
-/// The rules for new usernames (SPEC §3): 3–30 ASCII letters and digits, not reserved. Usernames imported
+/// The rules for new usernames (docs/api.md, validation rules): 3–30 ASCII letters and digits, not reserved. Usernames imported
 /// from Django that break them are kept as they were (legacy, up to Django's 150 characters), valid for login
 /// and display; a user who changes one gets the rules.
 /// </summary>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Argon2id at AuthApp's default cost: libsodium vs the warm workspace (README, Passwords). First hash of a fresh
+# Argon2id at AuthApp's default cost: libsodium vs the warm workspace (docs/passwords.md). First hash of a fresh
 # process (5 processes each), then the steady state in one process. Other builds share the CPU here: run it as
 #   flock /tmp/authapp.lock bench/argon2.sh
 set -euo pipefail

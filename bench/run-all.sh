@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README's benchmarks against a Release AppHost in local mode with a throw-away data directory.
+# Runs the benchmarks of docs/performance.md against a Release AppHost in local mode with a throw-away data directory.
 # Usage: bench/run-all.sh   (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."

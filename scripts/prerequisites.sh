@@ -29,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "AuthApp needs ${missing[*]}: run 'sudo apt-get install ${missing[*]}' (or use containers/external mode, see README)." >&2
+    echo "AuthApp needs ${missing[*]}: run 'sudo apt-get install ${missing[*]}' (or use containers/external mode, see docs/configuration.md)." >&2
     exit 1
   fi
 fi

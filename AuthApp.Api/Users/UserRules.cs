@@ -3,7 +3,7 @@ using System.Net.Mail;
 
 namespace AuthApp.Api.Users;
 
-/// <summary>Username and e-mail rules (SPEC §3), with DRF's wording where DRF had a message.</summary>
+/// <summary>Username and e-mail rules (docs/api.md, validation rules), with DRF's wording where DRF had a message.</summary>
 public static class UserRules
 {
     public const int UsernameMinLength = UsernameRules.MinLength;

@@ -2,7 +2,7 @@ using AuthApp.Data;
 
 namespace AuthApp.AppHost.Infrastructure;
 
-/// <summary>Where PostgreSQL and Redis come from (SPEC §2).</summary>
+/// <summary>Where PostgreSQL and Redis come from (docs/configuration.md).</summary>
 public enum InfrastructureMode
 {
     Auto,

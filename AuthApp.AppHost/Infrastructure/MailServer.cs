@@ -8,7 +8,7 @@ namespace AuthApp.AppHost.Infrastructure;
 /// Where the <c>mail</c> resource (the API's SMTP server, <c>ConnectionStrings:mail</c>) comes from:
 /// smtp4dev as a local program or as a container while developing, a real provider's secret connection
 /// string in a published manifest or whenever <c>ConnectionStrings:mail</c> is configured.
-/// The connection string has the form <c>Endpoint=smtp://host:port</c> (see the README for the other keys).
+/// The connection string has the form <c>Endpoint=smtp://host:port</c> (see docs/account-recovery.md for the other keys).
 /// </summary>
 public static class MailServerExtensions
 {

@@ -9,7 +9,7 @@ namespace AuthApp.Data.Passwords;
 /// <remarks>
 /// Each default allows several times Django's own default cost (Django 5.2 unless said otherwise), so that a
 /// deployment that had raised its costs still logs in, while the worst accepted value stays around one to two
-/// seconds of one core. Times: the 2-core development machine, Release build (see README.md).
+/// seconds of one core. Times: the 2-core development machine, Release build (see docs/passwords.md).
 /// </remarks>
 public sealed record DjangoHashLimits
 {

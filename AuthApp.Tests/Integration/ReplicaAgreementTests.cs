@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace AuthApp.Tests.Integration;
 
 /// <summary>
-/// SPEC §13: any number of API replicas agree on every revocation, rotation and throttle at once. Every test acts on
+/// Several instances (docs/tokens-and-sessions.md): any number of API replicas agree on every revocation, rotation and throttle at once. Every test acts on
 /// one instance (A) and checks the very next request on the other (B), each addressed on its own port.
 /// </summary>
 [Collection(ReplicasAppHostCollection.Name)]

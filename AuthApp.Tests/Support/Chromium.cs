@@ -4,7 +4,7 @@ namespace AuthApp.Tests.Support;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (its own browser download cannot work here), launched once per test class.
-/// Screenshots go to the folder named by AUTHAPP_SCREENSHOTS, when set (the README's pictures come from there).
+/// Screenshots go to the folder named by AUTHAPP_SCREENSHOTS, when set (the pictures in docs/ come from there).
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
