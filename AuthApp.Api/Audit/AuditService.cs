@@ -16,18 +16,18 @@ public sealed class AuditService(AuthDbContext db)
 
     public static AuditEntry Entry(StaffActor actor, string action, string outcome, DateTimeOffset now,
         Guid? targetUserId = null, string? targetUsername = null, string? subject = null) => new()
-    {
-        Id = Guid.CreateVersion7(now),
-        OccurredAt = now.TruncateToMicroseconds(),
-        ActorId = actor.Id,
-        ActorUsername = actor.Username,
-        Action = action,
-        TargetUserId = targetUserId,
-        TargetUsername = targetUsername,
-        Subject = subject,
-        ClientAddress = actor.ClientAddress,
-        Outcome = outcome,
-    };
+        {
+            Id = Guid.CreateVersion7(now),
+            OccurredAt = now.TruncateToMicroseconds(),
+            ActorId = actor.Id,
+            ActorUsername = actor.Username,
+            Action = action,
+            TargetUserId = targetUserId,
+            TargetUsername = targetUsername,
+            Subject = subject,
+            ClientAddress = actor.ClientAddress,
+            Outcome = outcome,
+        };
 
     /// <summary>Adds an entry to the unit of work: it is written by the caller's SaveChanges, in the caller's transaction.</summary>
     public void Add(AuditEntry entry) => db.AuditEntries.Add(entry);

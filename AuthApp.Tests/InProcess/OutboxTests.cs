@@ -107,8 +107,14 @@ public sealed class OutboxTests(ServersFixture servers, ITestOutputHelper output
                 var id = Guid.NewGuid();
                 db.OutboxMessages.Add(new OutboxMessage
                 {
-                    Id = id, Kind = "test", Recipient = to, NormalizedRecipient = to, Subject = "test",
-                    SealedBody = sealer.Seal(id, "text", "<p>html</p>"), CreatedAt = due, NextAttemptAt = due,
+                    Id = id,
+                    Kind = "test",
+                    Recipient = to,
+                    NormalizedRecipient = to,
+                    Subject = "test",
+                    SealedBody = sealer.Seal(id, "text", "<p>html</p>"),
+                    CreatedAt = due,
+                    NextAttemptAt = due,
                 });
             }
             await db.SaveChangesAsync();

@@ -93,8 +93,12 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
         // iat in the future with a valid nbf: minted by hand so that nbf and iat differ.
         var futureIat = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp", Audience = "authapp-clients", Claims = claims,
-            IssuedAt = Now.AddHours(1).UtcDateTime, NotBefore = Now.AddMinutes(-1).UtcDateTime, Expires = Now.AddMinutes(10).UtcDateTime,
+            Issuer = "authapp",
+            Audience = "authapp-clients",
+            Claims = claims,
+            IssuedAt = Now.AddHours(1).UtcDateTime,
+            NotBefore = Now.AddMinutes(-1).UtcDateTime,
+            Expires = Now.AddMinutes(10).UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestSecrets.SigningKey)), SecurityAlgorithms.HmacSha256),
         });
         await AssertRejectedAsync(futureIat);
@@ -145,7 +149,10 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
         var (_, claims) = await ValidClaimsAsync();
         var noExp = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp", Audience = "authapp-clients", Claims = claims, IssuedAt = Now.UtcDateTime,
+            Issuer = "authapp",
+            Audience = "authapp-clients",
+            Claims = claims,
+            IssuedAt = Now.UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestSecrets.SigningKey)), SecurityAlgorithms.HmacSha256),
         });
         await AssertRejectedAsync(noExp);
@@ -181,8 +188,14 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
 
         string Signed(SigningCredentials credentials, Dictionary<string, object> header) => handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp", Audience = "authapp-clients", Claims = claims, AdditionalHeaderClaims = header,
-            IssuedAt = Now.UtcDateTime, NotBefore = Now.UtcDateTime, Expires = Now.AddMinutes(5).UtcDateTime, SigningCredentials = credentials,
+            Issuer = "authapp",
+            Audience = "authapp-clients",
+            Claims = claims,
+            AdditionalHeaderClaims = header,
+            IssuedAt = Now.UtcDateTime,
+            NotBefore = Now.UtcDateTime,
+            Expires = Now.AddMinutes(5).UtcDateTime,
+            SigningCredentials = credentials,
         });
 
         var rs256 = new SigningCredentials(rsa, SecurityAlgorithms.RsaSha256);

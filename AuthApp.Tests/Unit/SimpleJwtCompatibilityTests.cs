@@ -29,8 +29,13 @@ public sealed class SimpleJwtCompatibilityTests
         var tokens = new TokenService(options, new SharedSecretSigner(options), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), new ApiTelemetry(new TestMeterFactory()));
         var user = new User
         {
-            Id = Guid.Parse("b4801d7a-2ba4-460d-be47-7808a5d343d4"), Username = "djangostaff56335e6e", NormalizedUsername = "djangostaff56335e6e",
-            Email = "django.staff.56335e6e@example.org", NormalizedEmail = "django.staff.56335e6e@example.org", PasswordHash = "x", IsStaff = true,
+            Id = Guid.Parse("b4801d7a-2ba4-460d-be47-7808a5d343d4"),
+            Username = "djangostaff56335e6e",
+            NormalizedUsername = "djangostaff56335e6e",
+            Email = "django.staff.56335e6e@example.org",
+            NormalizedEmail = "django.staff.56335e6e@example.org",
+            PasswordHash = "x",
+            IsStaff = true,
         };
         var pair = tokens.IssuePair(user, Guid.NewGuid(), Now.AddDays(30), Now);
 

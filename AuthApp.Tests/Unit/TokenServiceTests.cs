@@ -18,8 +18,13 @@ public sealed class TokenServiceTests
     private readonly TokenService _tokens;
     private readonly User _user = new()
     {
-        Id = Guid.NewGuid(), Username = "alice", NormalizedUsername = "alice", Email = "a@example.com",
-        NormalizedEmail = "a@example.com", PasswordHash = "x", IsStaff = true,
+        Id = Guid.NewGuid(),
+        Username = "alice",
+        NormalizedUsername = "alice",
+        Email = "a@example.com",
+        NormalizedEmail = "a@example.com",
+        PasswordHash = "x",
+        IsStaff = true,
     };
 
     public TokenServiceTests()

@@ -160,7 +160,10 @@ public sealed class CorruptionTests
     // Tight bounds, so that a corruption that raises a cost (04 → 14 for bcrypt) stays cheap in this test.
     private static readonly DjangoHashLimits Cheap = DjangoHashLimits.Default with
     {
-        MaxPbkdf2Iterations = 20_000, MaxBcryptCost = 6, MaxArgon2MemoryKiB = 16_384, MaxScryptCostBytes = 4L * 1024 * 1024,
+        MaxPbkdf2Iterations = 20_000,
+        MaxBcryptCost = 6,
+        MaxArgon2MemoryKiB = 16_384,
+        MaxScryptCostBytes = 4L * 1024 * 1024,
     };
 
     public static TheoryData<DjangoVector> Vectors() => [.. DjangoVectors.All];
