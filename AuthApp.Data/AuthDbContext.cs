@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuthApp.Data;
 
@@ -16,97 +17,106 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<User>(user =>
-        {
-            user.ToTable("users");
-            // Wide enough for usernames imported from Django; new ones follow UsernameRules.MaxLength.
-            user.Property(u => u.Username).HasMaxLength(UsernameRules.StoredMaxLength);
-            user.Property(u => u.NormalizedUsername).HasMaxLength(UsernameRules.StoredMaxLength);
-            user.Property(u => u.Email).HasMaxLength(254);
-            user.Property(u => u.NormalizedEmail).HasMaxLength(254);
-            user.Property(u => u.PasswordHash).HasMaxLength(512);
-            user.HasIndex(u => u.NormalizedUsername).IsUnique();
-            user.HasIndex(u => u.NormalizedEmail).IsUnique();
-            // Keyset pagination of the public and admin lists walks this index.
-            user.HasIndex(u => new { u.DateJoined, u.Id });
-        });
+        modelBuilder.Entity<User>(ConfigureUsers);
+        modelBuilder.Entity<Session>(ConfigureSessions);
+        modelBuilder.Entity<RevocationCounter>(ConfigureRevocationCounter);
+        modelBuilder.Entity<SigningKey>(ConfigureSigningKeys);
+        modelBuilder.Entity<ImportedUser>(ConfigureImportedUsers);
+        modelBuilder.Entity<AccountToken>(ConfigureAccountTokens);
+        modelBuilder.Entity<OutboxMessage>(ConfigureOutboxMessages);
+        modelBuilder.Entity<AuditEntry>(ConfigureAuditEntries);
+    }
 
-        modelBuilder.Entity<Session>(session =>
-        {
-            session.ToTable("sessions");
-            session.Property(s => s.RevokedReason).HasMaxLength(32);
-            session.HasOne(s => s.User).WithMany(u => u.Sessions).HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
-            session.HasIndex(s => s.UserId);
-            session.HasIndex(s => s.ExpiresAt);
-            session.HasIndex(s => s.RevokedAt);
-            session.HasIndex(s => s.RevocationSeq);
-            // Every refresh updates its session's row in place. None of the rotation columns is indexed, so with room
-            // left on the page PostgreSQL makes it a heap-only update: no index entry written, the old version pruned.
-            session.HasStorageParameter("fillfactor", 80);
-        });
+    private static void ConfigureUsers(EntityTypeBuilder<User> user)
+    {
+        user.ToTable("users");
+        // Wide enough for usernames imported from Django; new ones follow UsernameRules.MaxLength.
+        user.Property(u => u.Username).HasMaxLength(UsernameRules.StoredMaxLength);
+        user.Property(u => u.NormalizedUsername).HasMaxLength(UsernameRules.StoredMaxLength);
+        user.Property(u => u.Email).HasMaxLength(254);
+        user.Property(u => u.NormalizedEmail).HasMaxLength(254);
+        user.Property(u => u.PasswordHash).HasMaxLength(512);
+        user.HasIndex(u => u.NormalizedUsername).IsUnique();
+        user.HasIndex(u => u.NormalizedEmail).IsUnique();
+        // Keyset pagination of the public and admin lists walks this index.
+        user.HasIndex(u => new { u.DateJoined, u.Id });
+    }
 
-        modelBuilder.Entity<RevocationCounter>(counter =>
-        {
-            counter.ToTable("revocation_counter");
-            counter.Property(c => c.Id).ValueGeneratedNever();
-            counter.HasData(new RevocationCounter { Id = RevocationCounter.SingletonId, Value = 0 });
-        });
+    private static void ConfigureSessions(EntityTypeBuilder<Session> session)
+    {
+        session.ToTable("sessions");
+        session.Property(s => s.RevokedReason).HasMaxLength(32);
+        session.HasOne(s => s.User).WithMany(u => u.Sessions).HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        session.HasIndex(s => s.UserId);
+        session.HasIndex(s => s.ExpiresAt);
+        session.HasIndex(s => s.RevokedAt);
+        session.HasIndex(s => s.RevocationSeq);
+        // Every refresh updates its session's row in place. None of the rotation columns is indexed, so with room
+        // left on the page PostgreSQL makes it a heap-only update: no index entry written, the old version pruned.
+        session.HasStorageParameter("fillfactor", 80);
+    }
 
-        modelBuilder.Entity<SigningKey>(key =>
-        {
-            key.ToTable("signing_keys");
-            key.HasKey(k => k.Kid);
-            key.Property(k => k.Kid).HasMaxLength(64);
-            key.Property(k => k.Algorithm).HasMaxLength(16);
-            key.HasIndex(k => k.CreatedAt);
-        });
+    private static void ConfigureRevocationCounter(EntityTypeBuilder<RevocationCounter> counter)
+    {
+        counter.ToTable("revocation_counter");
+        counter.Property(c => c.Id).ValueGeneratedNever();
+        counter.HasData(new RevocationCounter { Id = RevocationCounter.SingletonId, Value = 0 });
+    }
 
-        modelBuilder.Entity<ImportedUser>(imported =>
-        {
-            imported.ToTable("imported_users");
-            // No foreign key: the ledger remembers an imported account even after it is deleted.
-            imported.HasKey(i => i.UserId);
-            imported.Property(i => i.Source).HasMaxLength(16);
-        });
+    private static void ConfigureSigningKeys(EntityTypeBuilder<SigningKey> key)
+    {
+        key.ToTable("signing_keys");
+        key.HasKey(k => k.Kid);
+        key.Property(k => k.Kid).HasMaxLength(64);
+        key.Property(k => k.Algorithm).HasMaxLength(16);
+        key.HasIndex(k => k.CreatedAt);
+    }
 
-        modelBuilder.Entity<AccountToken>(token =>
-        {
-            token.ToTable("account_tokens");
-            token.Property(t => t.Purpose).HasMaxLength(32);
-            token.Property(t => t.SecretHash).HasMaxLength(32);
-            token.Property(t => t.Email).HasMaxLength(254);
-            token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
-            token.HasIndex(t => new { t.UserId, t.Purpose });
-            token.HasIndex(t => t.ExpiresAt);
-        });
+    private static void ConfigureImportedUsers(EntityTypeBuilder<ImportedUser> imported)
+    {
+        imported.ToTable("imported_users");
+        // No foreign key: the ledger remembers an imported account even after it is deleted.
+        imported.HasKey(i => i.UserId);
+        imported.Property(i => i.Source).HasMaxLength(16);
+    }
 
-        modelBuilder.Entity<OutboxMessage>(message =>
-        {
-            message.ToTable("outbox_messages");
-            message.Property(m => m.Kind).HasMaxLength(32);
-            message.Property(m => m.Recipient).HasMaxLength(254);
-            message.Property(m => m.NormalizedRecipient).HasMaxLength(254);
-            message.Property(m => m.Subject).HasMaxLength(200);
-            message.Property(m => m.LastError).HasMaxLength(500);
-            // The sender's claim walks only the rows still to send.
-            message.HasIndex(m => m.NextAttemptAt).HasFilter("sent_at IS NULL AND abandoned_at IS NULL");
-            message.HasIndex(m => new { m.NormalizedRecipient, m.CreatedAt });
-            message.HasIndex(m => m.CreatedAt);
-        });
+    private static void ConfigureAccountTokens(EntityTypeBuilder<AccountToken> token)
+    {
+        token.ToTable("account_tokens");
+        token.Property(t => t.Purpose).HasMaxLength(32);
+        token.Property(t => t.SecretHash).HasMaxLength(32);
+        token.Property(t => t.Email).HasMaxLength(254);
+        token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        token.HasIndex(t => new { t.UserId, t.Purpose });
+        token.HasIndex(t => t.ExpiresAt);
+    }
 
-        modelBuilder.Entity<AuditEntry>(entry =>
-        {
-            entry.ToTable("audit_entries");
-            entry.Property(e => e.ActorUsername).HasMaxLength(30);
-            entry.Property(e => e.Action).HasMaxLength(32);
-            entry.Property(e => e.TargetUsername).HasMaxLength(30);
-            entry.Property(e => e.Subject).HasMaxLength(64);
-            entry.Property(e => e.ClientAddress).HasMaxLength(64);
-            entry.Property(e => e.Outcome).HasMaxLength(16);
-            // The trail is read newest first, by keyset (occurred_at, id); retention deletes by occurred_at.
-            entry.HasIndex(e => new { e.OccurredAt, e.Id });
-            entry.HasIndex(e => new { e.ActorId, e.OccurredAt });
-            entry.HasIndex(e => new { e.TargetUserId, e.OccurredAt });
-        });
+    private static void ConfigureOutboxMessages(EntityTypeBuilder<OutboxMessage> message)
+    {
+        message.ToTable("outbox_messages");
+        message.Property(m => m.Kind).HasMaxLength(32);
+        message.Property(m => m.Recipient).HasMaxLength(254);
+        message.Property(m => m.NormalizedRecipient).HasMaxLength(254);
+        message.Property(m => m.Subject).HasMaxLength(200);
+        message.Property(m => m.LastError).HasMaxLength(500);
+        // The sender's claim walks only the rows still to send.
+        message.HasIndex(m => m.NextAttemptAt).HasFilter("sent_at IS NULL AND abandoned_at IS NULL");
+        message.HasIndex(m => new { m.NormalizedRecipient, m.CreatedAt });
+        message.HasIndex(m => m.CreatedAt);
+    }
+
+    private static void ConfigureAuditEntries(EntityTypeBuilder<AuditEntry> entry)
+    {
+        entry.ToTable("audit_entries");
+        entry.Property(e => e.ActorUsername).HasMaxLength(30);
+        entry.Property(e => e.Action).HasMaxLength(32);
+        entry.Property(e => e.TargetUsername).HasMaxLength(30);
+        entry.Property(e => e.Subject).HasMaxLength(64);
+        entry.Property(e => e.ClientAddress).HasMaxLength(64);
+        entry.Property(e => e.Outcome).HasMaxLength(16);
+        // The trail is read newest first, by keyset (occurred_at, id); retention deletes by occurred_at.
+        entry.HasIndex(e => new { e.OccurredAt, e.Id });
+        entry.HasIndex(e => new { e.ActorId, e.OccurredAt });
+        entry.HasIndex(e => new { e.TargetUserId, e.OccurredAt });
     }
 }

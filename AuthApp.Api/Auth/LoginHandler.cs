@@ -68,13 +68,7 @@ public sealed class LoginHandler(
                 RetryAfter: gate.RetryAfter);
         }
 
-        // No stored username or e-mail holds a control character (and PostgreSQL text cannot hold NUL):
-        // such an identifier names no account, and costs the same as any unknown one.
-        var user = identifier.Any(char.IsControl) ? null
-            : byEmail
-                ? await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
-                : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
-
+        var user = await FindAccountAsync(identifier, byEmail, normalized, ct);
         // Unknown users cost one Argon2id verification too, so timing does not tell which accounts exist.
         var verification = await hashing.VerifyAsync(user?.PasswordHash, password, ct);
         if (verification.Error is { } busy)
@@ -89,29 +83,59 @@ public sealed class LoginHandler(
         }
         await throttle.ResetAsync(IdentifierThrottle, normalized);
 
-        if (policy.Value.RequireVerifiedEmail && user.EmailVerifiedAt is null)
+        if (await RefuseUnverifiedAsync(user, now, ct) is { } unverified)
         {
-            // Only the password's owner learns this, and gets a fresh link (at most one a minute) to get past it.
-            if ((await accountMail.QueueConfirmationAsync(user, now, ct)).Queued)
-            {
-                await db.SaveChangesAsync(ct);
-                accountMail.WakeSender();
-            }
-            return new Error(ErrorCodes.EmailNotVerified, "Confirm your e-mail address first: a confirmation link has been mailed to it.");
+            return unverified;
         }
-
         if (verification.Value == PasswordVerification.SuccessRehashNeeded)
         {
-            var rehashed = await hashing.HashAsync(password, ct);
-            if (rehashed.Value is { } upgraded)
-            {
-                user.PasswordHash = upgraded;
-                logger.LogInformation("Upgraded the password hash of {UserId} to Argon2id", user.Id);
-            }
-            // Busy: the old hash still verifies; the upgrade happens at a later login.
+            await UpgradeHashAsync(user, password, ct);
         }
-        user.LastLogin = now;
+        return await OpenSessionAsync(user, now, ct);
+    }
 
+    /// <summary>
+    /// The account the identifier names, or null. No stored username or e-mail holds a control character (and PostgreSQL
+    /// text cannot hold NUL): such an identifier names no account, and costs the same as any unknown one.
+    /// </summary>
+    private async Task<User?> FindAccountAsync(string identifier, bool byEmail, string normalized, CancellationToken ct) =>
+        identifier.Any(char.IsControl) ? null
+            : byEmail
+                ? await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
+                : await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
+
+    /// <summary>
+    /// Under the confirmation policy, an unconfirmed address is refused. Only the password's owner learns this, and gets a
+    /// fresh link (at most one a minute) to get past it.
+    /// </summary>
+    private async Task<Error?> RefuseUnverifiedAsync(User user, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!policy.Value.RequireVerifiedEmail || user.EmailVerifiedAt is not null)
+        {
+            return null;
+        }
+        if ((await accountMail.QueueConfirmationAsync(user, now, ct)).Queued)
+        {
+            await db.SaveChangesAsync(ct);
+            accountMail.WakeSender();
+        }
+        return new Error(ErrorCodes.EmailNotVerified, "Confirm your e-mail address first: a confirmation link has been mailed to it.");
+    }
+
+    /// <summary>An older format becomes Argon2id, saved with the session; when hashing is busy the old hash still verifies.</summary>
+    private async Task UpgradeHashAsync(User user, string password, CancellationToken ct)
+    {
+        var rehashed = await hashing.HashAsync(password, ct);
+        if (rehashed.Value is { } upgraded)
+        {
+            user.PasswordHash = upgraded;
+            logger.LogInformation("Upgraded the password hash of {UserId} to Argon2id", user.Id);
+        }
+    }
+
+    private async Task<LoginResponse> OpenSessionAsync(User user, DateTimeOffset now, CancellationToken ct)
+    {
+        user.LastLogin = now;
         var session = new Session { Id = Guid.CreateVersion7(now), UserId = user.Id, CreatedAt = now, ExpiresAt = now + tokens.Options.SessionLifetime };
         var pair = tokens.IssuePair(user, session.Id, session.ExpiresAt, now);
         session.StartChain(pair.RefreshJti, now, pair.RefreshExpiresAt);

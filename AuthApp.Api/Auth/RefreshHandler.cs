@@ -76,69 +76,78 @@ public sealed class RefreshHandler(
 
     private async Task<Step> SpendAndIssueAsync(TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
     {
-        var newJti = Guid.NewGuid();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using (var rotate = new NpgsqlCommand(RotateSql, connection))
-            {
-                // Positional parameters ($1…$6, in this order): Npgsql sends the text as it is, without rewriting it.
-                rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.Jti });
-                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
-                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.UserId });
-                rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = newJti });
-                rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + tokens.Options.RefreshTokenLifetime });
-                await using var reader = await rotate.ExecuteReaderAsync(ct);
-                if (await reader.ReadAsync(ct))
-                {
-                    var sessionExpiresAt = reader.GetFieldValue<DateTimeOffset>(0);
-                    var username = reader.GetString(1);
-                    var isStaff = reader.GetBoolean(2);
-                    return Step.Issued(tokens.IssuePair(claims.UserId, username, isStaff, claims.SessionId, sessionExpiresAt, now, newJti));
-                }
-            }
-
-            await using var diagnose = new NpgsqlCommand(DiagnoseSql, connection);
-            diagnose.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
-            await using var row = await diagnose.ExecuteReaderAsync(ct);
-            if (!await row.ReadAsync(ct))
-            {
-                return Step.Revoked; // the session is gone (cleaned up after it ended)
-            }
-            var current = row.GetGuid(0);
-            Guid? previous = row.IsDBNull(1) ? null : row.GetGuid(1);
-            DateTimeOffset? previousSpentAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2);
-            var revoked = !row.IsDBNull(3);
-            var expiresAt = row.GetFieldValue<DateTimeOffset>(4);
-            var userId = row.GetGuid(5);
-            var active = row.GetBoolean(6);
-            if (revoked || userId != claims.UserId)
-            {
-                return Step.Revoked;
-            }
-            if (expiresAt <= now)
-            {
-                return Step.Expired;
-            }
-            if (claims.Jti == current)
-            {
-                // The session's current token in a live session, yet the update matched nothing: the user was inactive
-                // (if the user is active again by now, refuse without ending the session).
-                return active ? Step.Revoked : Step.Inactive;
-            }
-            // Signed by us for this session and not its current token: spent. Only the token the last refresh spent
-            // can be a client's near-simultaneous duplicate.
-            var grace = tokens.Options.RefreshReuseGraceWindow;
-            return grace > TimeSpan.Zero && claims.Jti == previous && previousSpentAt >= now - grace
-                ? Step.DuplicateWithinGrace
-                : Step.Reused;
+            return await RotateAsync(connection, claims, now, ct) ?? await DiagnoseAsync(connection, claims, now, ct);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The success path: one statement moves the session's current token on; null when it matched nothing.</summary>
+    private async Task<Step?> RotateAsync(NpgsqlConnection connection, TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
+    {
+        var newJti = Guid.NewGuid();
+        await using var rotate = new NpgsqlCommand(RotateSql, connection);
+        // Positional parameters ($1…$6, in this order): Npgsql sends the text as it is, without rewriting it.
+        rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.Jti });
+        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
+        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.UserId });
+        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = newJti });
+        rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + tokens.Options.RefreshTokenLifetime });
+        await using var reader = await rotate.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        var sessionExpiresAt = reader.GetFieldValue<DateTimeOffset>(0);
+        var username = reader.GetString(1);
+        var isStaff = reader.GetBoolean(2);
+        return Step.Issued(tokens.IssuePair(claims.UserId, username, isStaff, claims.SessionId, sessionExpiresAt, now, newJti));
+    }
+
+    /// <summary>The failure path only: tells reuse, revocation, expiry and an inactive user apart.</summary>
+    private async Task<Step> DiagnoseAsync(NpgsqlConnection connection, TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var diagnose = new NpgsqlCommand(DiagnoseSql, connection);
+        diagnose.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
+        await using var row = await diagnose.ExecuteReaderAsync(ct);
+        if (!await row.ReadAsync(ct))
+        {
+            return Step.Revoked; // the session is gone (cleaned up after it ended)
+        }
+        var current = row.GetGuid(0);
+        Guid? previous = row.IsDBNull(1) ? null : row.GetGuid(1);
+        DateTimeOffset? previousSpentAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2);
+        var revoked = !row.IsDBNull(3);
+        var expiresAt = row.GetFieldValue<DateTimeOffset>(4);
+        var userId = row.GetGuid(5);
+        var active = row.GetBoolean(6);
+        if (revoked || userId != claims.UserId)
+        {
+            return Step.Revoked;
+        }
+        if (expiresAt <= now)
+        {
+            return Step.Expired;
+        }
+        if (claims.Jti == current)
+        {
+            // The session's current token in a live session, yet the update matched nothing: the user was inactive
+            // (if the user is active again by now, refuse without ending the session).
+            return active ? Step.Revoked : Step.Inactive;
+        }
+        // Signed by us for this session and not its current token: spent. Only the token the last refresh spent
+        // can be a client's near-simultaneous duplicate.
+        var grace = tokens.Options.RefreshReuseGraceWindow;
+        return grace > TimeSpan.Zero && claims.Jti == previous && previousSpentAt >= now - grace
+            ? Step.DuplicateWithinGrace
+            : Step.Reused;
     }
 
     private enum StepKind { Issued, Revoked, Expired, Reused, DuplicateWithinGrace, Inactive }

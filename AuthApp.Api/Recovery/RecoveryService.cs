@@ -79,23 +79,7 @@ public sealed class RecoveryService(
 
     public async Task<Outcome<MessageResponse>> ResetAsync(ResetPasswordRequest request, DateTimeOffset now, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        if (string.IsNullOrEmpty(request.Token))
-        {
-            errors.Add("token", UserRules.Required);
-        }
-        if (request.Password is null)
-        {
-            errors.Add("password", UserRules.Required);
-        }
-        if (request.ConfirmPassword is null)
-        {
-            errors.Add("confirm_password", UserRules.Required);
-        }
-        else if (request.Password is not null && request.Password != request.ConfirmPassword)
-        {
-            errors.Add("confirm_password", "Passwords do not match.");
-        }
+        var errors = ValidateReset(request);
         if (errors.Any)
         {
             return Error.Validation(errors);
@@ -113,16 +97,52 @@ public sealed class RecoveryService(
         {
             return Error.Validation(errors);
         }
-        var password = request.Password!;
-        var hash = await hashing.HashAsync(password, ct);
+        var hash = await hashing.HashAsync(request.Password!, ct);
         if (hash.Error is { } busy)
         {
             return busy;
         }
 
-        // One transaction: the token is spent, the password changes, older reset links and every session end.
+        var revoked = await SpendTokenAndResetAsync(token, hash.Value!, now, ct);
+        if (revoked is null)
+        {
+            Count("reset", "invalid_token");
+            return InvalidToken;
+        }
+        await AfterResetAsync(user, revoked);
+        return new MessageResponse("Your password has been reset. Log in with the new one.");
+    }
+
+    private static FieldErrors ValidateReset(ResetPasswordRequest request)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(request.Token))
+        {
+            errors.Add("token", UserRules.Required);
+        }
+        if (request.Password is null)
+        {
+            errors.Add("password", UserRules.Required);
+        }
+        if (request.ConfirmPassword is null)
+        {
+            errors.Add("confirm_password", UserRules.Required);
+        }
+        else if (request.Password is not null && request.Password != request.ConfirmPassword)
+        {
+            errors.Add("confirm_password", "Passwords do not match.");
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// One transaction: the token is spent, the password changes, older reset links and every session end. Null when
+    /// another request spent the token first.
+    /// </summary>
+    private async Task<PendingRevocation?> SpendTokenAndResetAsync(AccountToken token, string hash, DateTimeOffset now, CancellationToken ct)
+    {
         var strategy = db.Database.CreateExecutionStrategy();
-        var reset = await strategy.ExecuteAsync(async () =>
+        return await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -130,8 +150,8 @@ public sealed class RecoveryService(
             {
                 return (PendingRevocation?)null;
             }
-            var account = await db.Users.SingleAsync(u => u.Id == user.Id, ct);
-            account.PasswordHash = hash.Value!;
+            var account = await db.Users.SingleAsync(u => u.Id == token.UserId, ct);
+            account.PasswordHash = hash;
             account.UpdatedAt = now;
             // The link came through the mailbox: the address it was sent to is proven, if it is still the account's.
             if (account.EmailVerifiedAt is null && token.Email == account.NormalizedEmail)
@@ -144,19 +164,17 @@ public sealed class RecoveryService(
             await transaction.CommitAsync(ct);
             return revoked;
         });
-        if (reset is null)
-        {
-            Count("reset", "invalid_token");
-            return InvalidToken;
-        }
-        await sessions.PublishAsync(reset);
+    }
+
+    private async Task AfterResetAsync(User user, PendingRevocation revoked)
+    {
+        await sessions.PublishAsync(revoked);
         await cache.InvalidateAsync(user.Id);
         // A locked-out owner who just proved control of the mailbox may log in with the new password at once.
         await throttle.ResetAsync(LoginHandler.IdentifierThrottle, user.NormalizedEmail);
         await throttle.ResetAsync(LoginHandler.IdentifierThrottle, user.NormalizedUsername);
         Count("reset", "succeeded");
         logger.LogInformation("Password of {UserId} reset through a mailed link; every session revoked", user.Id);
-        return new MessageResponse("Your password has been reset. Log in with the new one.");
     }
 
     public async Task<Outcome<MessageResponse>> ConfirmEmailAsync(ConfirmEmailRequest request, DateTimeOffset now, CancellationToken ct)

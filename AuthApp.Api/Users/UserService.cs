@@ -26,60 +26,25 @@ public sealed class UserService(
 
     public async Task<Outcome<CreatedUserResponse>> CreateAsync(CreateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Add("username", UserRules.ValidateUsername(request.Username));
-        errors.Add("email", UserRules.ValidateEmail(request.Email));
-        if (request.Password is null)
+        var errors = ValidateRegistration(request);
+        if (!errors.Any)
         {
-            errors.Add("password", UserRules.Required);
-        }
-        else
-        {
-            errors.Add("password", passwordValidator.Validate(request.Password, request.Username, request.Email));
+            await CheckNamesAreFreeAsync(request, errors, ct);
         }
         if (errors.Any)
         {
             return Error.Validation(errors);
         }
 
-        var username = request.Username!.Trim();
-        var normalizedUsername = UserNormalization.Username(username);
-        var normalizedEmail = UserNormalization.Email(request.Email!);
-        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername, ct))
-        {
-            errors.Add("username", UserRules.UsernameTaken);
-        }
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalizedEmail, ct))
-        {
-            errors.Add("email", UserRules.EmailTaken);
-        }
-        if (errors.Any)
-        {
-            return Error.Validation(errors);
-        }
-
-        var password = request.Password!;
-        var hash = await hashing.HashAsync(password, ct);
+        var hash = await hashing.HashAsync(request.Password!, ct);
         if (hash.Error is { } busy)
         {
             return busy;
         }
-        var joined = now.TruncateToMicroseconds();
-        var user = new User
-        {
-            Id = Guid.CreateVersion7(joined),
-            Username = username,
-            NormalizedUsername = normalizedUsername,
-            Email = UserNormalization.EmailForDisplay(request.Email!),
-            NormalizedEmail = normalizedEmail,
-            PasswordHash = hash.Value!,
-            IsActive = true,
-            DateJoined = joined,
-            UpdatedAt = joined,
-        };
+        var user = NewUser(request, hash.Value!, now.TruncateToMicroseconds());
         db.Users.Add(user);
         // Under the confirmation policy the account and its first confirmation link are committed together.
-        var confirmation = policy.Value.RequireVerifiedEmail && (await accountMail.QueueConfirmationAsync(user, joined, ct)).Queued;
+        var confirmation = policy.Value.RequireVerifiedEmail && (await accountMail.QueueConfirmationAsync(user, user.DateJoined, ct)).Queued;
         if (await TrySaveAsync(errors, ct) is false)
         {
             return Error.Validation(errors);
@@ -90,6 +55,45 @@ public sealed class UserService(
         }
         return new CreatedUserResponse(user.Id, user.Username, user.Email, user.DateJoined, user.IsActive);
     }
+
+    private FieldErrors ValidateRegistration(CreateUserRequest request)
+    {
+        var errors = new FieldErrors();
+        errors.Add("username", UserRules.ValidateUsername(request.Username));
+        errors.Add("email", UserRules.ValidateEmail(request.Email));
+        errors.Add("password", request.Password is null
+            ? [UserRules.Required]
+            : passwordValidator.Validate(request.Password, request.Username, request.Email));
+        return errors;
+    }
+
+    /// <summary>A friendly early answer; the unique indexes stay the last word (see <see cref="TrySaveAsync"/>).</summary>
+    private async Task CheckNamesAreFreeAsync(CreateUserRequest request, FieldErrors errors, CancellationToken ct)
+    {
+        var normalizedUsername = UserNormalization.Username(request.Username!);
+        var normalizedEmail = UserNormalization.Email(request.Email!);
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername, ct))
+        {
+            errors.Add("username", UserRules.UsernameTaken);
+        }
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalizedEmail, ct))
+        {
+            errors.Add("email", UserRules.EmailTaken);
+        }
+    }
+
+    private static User NewUser(CreateUserRequest request, string passwordHash, DateTimeOffset joined) => new()
+    {
+        Id = Guid.CreateVersion7(joined),
+        Username = request.Username!.Trim(),
+        NormalizedUsername = UserNormalization.Username(request.Username!),
+        Email = UserNormalization.EmailForDisplay(request.Email!),
+        NormalizedEmail = UserNormalization.Email(request.Email!),
+        PasswordHash = passwordHash,
+        IsActive = true,
+        DateJoined = joined,
+        UpdatedAt = joined,
+    };
 
     /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
     /// <param name="cachedEntry">The cache entry as read with the request's revocation check, if it was.</param>
@@ -105,103 +109,23 @@ public sealed class UserService(
         }
 
         var errors = new FieldErrors();
-        string? newNormalizedUsername = null, newNormalizedEmail = null;
-        // A value equal to the stored one is kept as it is: a legacy username or e-mail imported from Django
-        // stays valid until its owner changes it, and then the rules for new values apply.
-        if (request.Username is not null && request.Username.Trim() != user.Username)
-        {
-            errors.Add("username", UserRules.ValidateUsername(request.Username));
-            newNormalizedUsername = UserNormalization.Username(request.Username);
-            // Keeping one's own name (in any case) is not "taken".
-            if (!errors.Has("username") && newNormalizedUsername != user.NormalizedUsername &&
-                await db.Users.AnyAsync(u => u.NormalizedUsername == newNormalizedUsername, ct))
-            {
-                errors.Add("username", UserRules.UsernameTaken);
-            }
-        }
-        if (request.Email is not null && request.Email.Trim() != user.Email)
-        {
-            errors.Add("email", UserRules.ValidateEmail(request.Email));
-            newNormalizedEmail = UserNormalization.Email(request.Email);
-            if (!errors.Has("email") && newNormalizedEmail != user.NormalizedEmail &&
-                await db.Users.AnyAsync(u => u.NormalizedEmail == newNormalizedEmail, ct))
-            {
-                errors.Add("email", UserRules.EmailTaken);
-            }
-        }
-
-        var changesPassword = request.Password is not null || request.ConfirmPassword is not null;
-        if (changesPassword)
-        {
-            if (request.Password is null)
-            {
-                errors.Add("password", UserRules.Required);
-            }
-            else if (request.ConfirmPassword is null)
-            {
-                errors.Add("confirm_password", UserRules.Required);
-            }
-            else if (request.Password != request.ConfirmPassword)
-            {
-                errors.Add("confirm_password", "Passwords do not match.");
-            }
-            else
-            {
-                errors.Add("password", passwordValidator.Validate(request.Password,
-                    request.Username ?? user.Username, request.Email ?? user.Email));
-            }
-            if (string.IsNullOrEmpty(request.CurrentPassword))
-            {
-                errors.Add("current_password", UserRules.Required);
-            }
-        }
+        var newUsername = await CheckNewUsernameAsync(user, request.Username, errors, ct);
+        var newEmail = await CheckNewEmailAsync(user, request.Email, errors, ct);
+        var changesPassword = CheckPasswordChange(user, request, errors);
         if (errors.Any)
         {
             return Error.Validation(errors);
         }
-
-        if (changesPassword)
+        if (changesPassword && await ChangePasswordAsync(user, request, now, ct) is { } refused)
         {
-            // Checked last: it is the costly step, and a wrong current password must not reveal other errors' absence.
-            var current = request.CurrentPassword!;
-            var verified = await hashing.VerifyAsync(user.PasswordHash, current, ct);
-            if (verified.Error is { } busy)
-            {
-                return busy;
-            }
-            if (verified.Value == PasswordVerification.Failed)
-            {
-                return Error.Validation("current_password", "Current password is incorrect.");
-            }
-            var newPassword = request.Password!;
-            var hash = await hashing.HashAsync(newPassword, ct);
-            if (hash.Error is { } stillBusy)
-            {
-                return stillBusy;
-            }
-            user.PasswordHash = hash.Value!;
-            // Reset links mailed before the change would undo it.
-            await accountTokens.VoidOutstandingAsync(user.Id, [AccountTokenPurposes.PasswordReset], now, ct);
+            return refused;
         }
-        if (newNormalizedUsername is not null)
+        if (newUsername is not null)
         {
             user.Username = request.Username!.Trim();
-            user.NormalizedUsername = newNormalizedUsername!;
+            user.NormalizedUsername = newUsername;
         }
-        var addressChanged = newNormalizedEmail is not null && newNormalizedEmail != user.NormalizedEmail;
-        if (newNormalizedEmail is not null)
-        {
-            user.Email = UserNormalization.EmailForDisplay(request.Email!);
-            user.NormalizedEmail = newNormalizedEmail!;
-        }
-        var confirmation = false;
-        if (addressChanged)
-        {
-            // A new address is unconfirmed until its owner opens the link mailed to it; links sent to the old one die.
-            user.EmailVerifiedAt = null;
-            await accountTokens.VoidOutstandingAsync(user.Id, [AccountTokenPurposes.PasswordReset, AccountTokenPurposes.EmailConfirmation], now, ct);
-            confirmation = (await accountMail.QueueConfirmationAsync(user, now, ct)).Queued;
-        }
+        var confirmation = newEmail is not null && await ChangeEmailAsync(user, request.Email!, newEmail, now, ct);
         user.UpdatedAt = now;
 
         if (await TrySaveAsync(errors, ct) is false)
@@ -218,6 +142,119 @@ public sealed class UserService(
             await sessions.RevokeAllForUserAsync(user.Id, SessionRevocationReasons.PasswordChange, now, ct, exceptSessionId: caller.Ids.SessionId);
         }
         return UserProfile.Of(user);
+    }
+
+    /// <summary>
+    /// The normalized new username, or null when the request keeps the stored one. A value equal to the stored one is
+    /// kept as it is: a legacy username imported from Django stays valid until its owner changes it, and then the rules
+    /// for new values apply. Keeping one's own name in another case is not "taken".
+    /// </summary>
+    private async Task<string?> CheckNewUsernameAsync(User user, string? requested, FieldErrors errors, CancellationToken ct)
+    {
+        if (requested is null || requested.Trim() == user.Username)
+        {
+            return null;
+        }
+        errors.Add("username", UserRules.ValidateUsername(requested));
+        var normalized = UserNormalization.Username(requested);
+        if (!errors.Has("username") && normalized != user.NormalizedUsername &&
+            await db.Users.AnyAsync(u => u.NormalizedUsername == normalized, ct))
+        {
+            errors.Add("username", UserRules.UsernameTaken);
+        }
+        return normalized;
+    }
+
+    /// <summary>The normalized new e-mail, or null when the request keeps the stored one (as for usernames).</summary>
+    private async Task<string?> CheckNewEmailAsync(User user, string? requested, FieldErrors errors, CancellationToken ct)
+    {
+        if (requested is null || requested.Trim() == user.Email)
+        {
+            return null;
+        }
+        errors.Add("email", UserRules.ValidateEmail(requested));
+        var normalized = UserNormalization.Email(requested);
+        if (!errors.Has("email") && normalized != user.NormalizedEmail &&
+            await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
+        {
+            errors.Add("email", UserRules.EmailTaken);
+        }
+        return normalized;
+    }
+
+    /// <summary>Whether the request changes the password; the field errors of that change, except the current password's.</summary>
+    private bool CheckPasswordChange(User user, UpdateUserRequest request, FieldErrors errors)
+    {
+        if (request.Password is null && request.ConfirmPassword is null)
+        {
+            return false;
+        }
+        if (request.Password is null)
+        {
+            errors.Add("password", UserRules.Required);
+        }
+        else if (request.ConfirmPassword is null)
+        {
+            errors.Add("confirm_password", UserRules.Required);
+        }
+        else if (request.Password != request.ConfirmPassword)
+        {
+            errors.Add("confirm_password", "Passwords do not match.");
+        }
+        else
+        {
+            errors.Add("password", passwordValidator.Validate(request.Password,
+                request.Username ?? user.Username, request.Email ?? user.Email));
+        }
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            errors.Add("current_password", UserRules.Required);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Verifies the current password, then sets the new hash; null when done. Checked after every other rule: it is the
+    /// costly step, and a wrong current password must not reveal other errors' absence.
+    /// </summary>
+    private async Task<Error?> ChangePasswordAsync(User user, UpdateUserRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var verified = await hashing.VerifyAsync(user.PasswordHash, request.CurrentPassword!, ct);
+        if (verified.Error is { } busy)
+        {
+            return busy;
+        }
+        if (verified.Value == PasswordVerification.Failed)
+        {
+            return Error.Validation("current_password", "Current password is incorrect.");
+        }
+        var hash = await hashing.HashAsync(request.Password!, ct);
+        if (hash.Error is { } stillBusy)
+        {
+            return stillBusy;
+        }
+        user.PasswordHash = hash.Value!;
+        // Reset links mailed before the change would undo it.
+        await accountTokens.VoidOutstandingAsync(user.Id, [AccountTokenPurposes.PasswordReset], now, ct);
+        return null;
+    }
+
+    /// <summary>
+    /// Sets the new address. A new address (not the same one in another case) is unconfirmed until its owner opens the
+    /// link mailed to it, and links sent to the old one die. True when a confirmation was queued.
+    /// </summary>
+    private async Task<bool> ChangeEmailAsync(User user, string requested, string normalized, DateTimeOffset now, CancellationToken ct)
+    {
+        var addressChanged = normalized != user.NormalizedEmail;
+        user.Email = UserNormalization.EmailForDisplay(requested);
+        user.NormalizedEmail = normalized;
+        if (!addressChanged)
+        {
+            return false;
+        }
+        user.EmailVerifiedAt = null;
+        await accountTokens.VoidOutstandingAsync(user.Id, [AccountTokenPurposes.PasswordReset, AccountTokenPurposes.EmailConfirmation], now, ct);
+        return (await accountMail.QueueConfirmationAsync(user, now, ct)).Queued;
     }
 
     public async Task<Outcome<Page<PublicUser>>> ListAsync(string? cursor, string? limit, CancellationToken ct)

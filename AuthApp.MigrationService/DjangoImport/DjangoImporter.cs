@@ -73,32 +73,7 @@ public sealed class DjangoImporter(
         var batches = 0;
         await foreach (var rows in source.ReadAsync(settings.BatchSize, ct))
         {
-            report.Read(rows.Count);
-            var staged = new List<StagedRow>(rows.Count);
-            foreach (var row in rows)
-            {
-                var decision = Decide(row, emailTwins, usernameTwins);
-                if (decision.Stage)
-                {
-                    staged.Add(new StagedRow(row, decision));
-                }
-                else
-                {
-                    report.Add(decision.Outcome, row.Id, row.Username, decision.Reason);
-                }
-            }
-
-            var result = staged.Count == 0 ? new BatchResult(0, [], []) : await writer.WriteAsync(staged, time.GetUtcNow(), ct);
-            report.AddMany(RowOutcome.AlreadyImported, result.AlreadyImported);
-            foreach (var written in result.Written)
-            {
-                report.Add(written.Decision.Outcome, written.Row.Id, written.Row.Username, written.Decision.Reason);
-            }
-            foreach (var (row, outcome, reason) in result.Refused)
-            {
-                report.Add(outcome, row.Row.Id, row.Row.Username, reason);
-            }
-
+            await ImportBatchAsync(rows, writer, report, emailTwins, usernameTwins, ct);
             batches++;
             activity?.AddEvent(new ActivityEvent("batch", tags: new ActivityTagsCollection
             {
@@ -120,6 +95,37 @@ public sealed class DjangoImporter(
         logger.LogInformation("Django import{DryRun} finished: {Read} rows read, {Written} written, {Already} already imported, {Skipped} skipped in {Seconds:F1} s",
             settings.DryRun ? " (dry run, rolled back)" : "", report.RowsRead, report.Written, report.Count(RowOutcome.AlreadyImported), report.Skipped, report.Elapsed.TotalSeconds);
         return report;
+    }
+
+    /// <summary>One batch: each row decided by the policy, the ones to keep written in one transaction, all reported.</summary>
+    private async Task ImportBatchAsync(IReadOnlyList<DjangoUserRow> rows, DjangoUserWriter writer, DjangoImportReport report,
+        Dictionary<Guid, Guid> emailTwins, Dictionary<Guid, Guid> usernameTwins, CancellationToken ct)
+    {
+        report.Read(rows.Count);
+        var staged = new List<StagedRow>(rows.Count);
+        foreach (var row in rows)
+        {
+            var decision = Decide(row, emailTwins, usernameTwins);
+            if (decision.Stage)
+            {
+                staged.Add(new StagedRow(row, decision));
+            }
+            else
+            {
+                report.Add(decision.Outcome, row.Id, row.Username, decision.Reason);
+            }
+        }
+
+        var result = staged.Count == 0 ? new BatchResult(0, [], []) : await writer.WriteAsync(staged, time.GetUtcNow(), ct);
+        report.AddMany(RowOutcome.AlreadyImported, result.AlreadyImported);
+        foreach (var written in result.Written)
+        {
+            report.Add(written.Decision.Outcome, written.Row.Id, written.Row.Username, written.Decision.Reason);
+        }
+        foreach (var (row, outcome, reason) in result.Refused)
+        {
+            report.Add(outcome, row.Row.Id, row.Row.Username, reason);
+        }
     }
 
     private static RowDecision Decide(DjangoUserRow row, Dictionary<Guid, Guid> emailTwins, Dictionary<Guid, Guid> usernameTwins)
