@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using NSec.Cryptography;
 
@@ -20,10 +21,10 @@ public enum PasswordVerification
 /// <see cref="Argon2idWorkspace"/> from <see cref="Argon2idWorkspacePool"/> (by libsodium, through NSec, when the pool
 /// has none free or the hash needs more memory than its workspaces: the same bytes). Verification also accepts the
 /// formats of the systems AuthApp replaces: every Django format (<see cref="DjangoPasswordVerifier"/>, with the
-/// original's pepper from <see cref="DjangoPasswordOptions"/>) and ASP.NET Core Identity v3, and asks for a re-hash
-/// after a successful login with them. Unusable, unknown and malformed values fail closed.
+/// original's pepper from <see cref="DjangoPasswordOptions"/>) and, when configured, ASP.NET Core Identity v3, and asks
+/// for a re-hash after a successful login with them. Unusable, unknown, malformed and too costly values fail closed.
 /// </summary>
-public sealed class PasswordHasher
+public sealed partial class PasswordHasher
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
@@ -66,8 +67,14 @@ public sealed class PasswordHasher
         {
             return DjangoPasswordVerifier.Verify(storedHash, password, _djangoPepper);
         }
-        return Rehash(VerifyIdentityV3(storedHash, password));
+        return Rehash(_options.AcceptIdentityV3 && VerifyIdentityV3(storedHash, password));
     }
+
+    /// <summary>
+    /// Whether a stored <c>$argon2id$</c> value is well-formed and within the bounds (see
+    /// <see cref="PasswordHashingOptions.MaxStoredArgon2WorkKiB"/>): what verification would compute at all.
+    /// </summary>
+    public bool IsVerifiableArgon2id(string storedHash) => ParseArgon2id(storedHash) is not null;
 
     /// <summary>Spends the time of a real verification and always fails.</summary>
     public PasswordVerification VerifyAgainstDummy(string password)
@@ -78,43 +85,70 @@ public sealed class PasswordHasher
 
     private PasswordVerification VerifyArgon2id(string storedHash, string password)
     {
-        // $argon2id$v=19$m=19456,t=2,p=1$salt$hash  → ["", "argon2id", "v=19", "m=…,t=…,p=…", salt, hash]
-        var parts = storedHash.Split('$');
-        if (parts.Length != 6 || parts[2] != "v=19")
+        if (ParseArgon2id(storedHash) is not { } stored)
         {
             return PasswordVerification.Failed;
         }
-        var parameters = parts[3].Split(',').Select(p => p.Split('=')).Where(kv => kv.Length == 2)
-            .ToDictionary(kv => kv[0], kv => int.TryParse(kv[1], out var v) ? v : -1);
-        if (!parameters.TryGetValue("m", out var memory) || !parameters.TryGetValue("t", out var iterations) ||
-            parameters.GetValueOrDefault("p") != 1 || memory < 8 || iterations < 1 ||
-            memory > PasswordHashingOptions.MaxMemorySizeKiB || iterations > PasswordHashingOptions.MaxIterations ||
-            !TryFromB64(parts[4], out var salt) || !TryFromB64(parts[5], out var expected) || salt.Length != SaltBytes ||
-            expected.Length is < MinStoredHashBytes or > MaxStoredHashBytes)
+        var actual = Argon2id(password, stored.Salt, stored.MemoryKiB, stored.Iterations, stored.Hash.Length);
+        if (!CryptographicOperations.FixedTimeEquals(actual, stored.Hash))
         {
             return PasswordVerification.Failed;
         }
-
-        var actual = Argon2id(password, salt, memory, iterations, expected.Length);
-        if (!CryptographicOperations.FixedTimeEquals(actual, expected))
-        {
-            return PasswordVerification.Failed;
-        }
-        return memory < _options.MemorySizeKiB || iterations < _options.Iterations
+        return stored.MemoryKiB < _options.MemorySizeKiB || stored.Iterations < _options.Iterations
             ? PasswordVerification.SuccessRehashNeeded
             : PasswordVerification.Success;
     }
 
-    /// <summary>Identity v3: 0x01 | PRF (u32 BE) | iterations (u32 BE) | salt length (u32 BE) | salt | subkey.</summary>
+    private sealed record StoredArgon2id(int MemoryKiB, int Iterations, byte[] Salt, byte[] Hash);
+
+    /// <summary>
+    /// <c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c>, each parameter once and in that order, within the bounds; null for
+    /// anything else, so that no stored value can make verification throw or run for longer than the bounds allow.
+    /// </summary>
+    private StoredArgon2id? ParseArgon2id(string storedHash)
+    {
+        // ["", "argon2id", "v=19", "m=…,t=…,p=…", salt, hash]
+        var parts = storedHash.Split('$');
+        if (parts.Length != 6 || parts[1] != "argon2id" || parts[2] != "v=19")
+        {
+            return null;
+        }
+        var parameters = Argon2Parameters().Match(parts[3]);
+        if (!parameters.Success || !int.TryParse(parameters.Groups["m"].ValueSpan, out var memory)
+            || !int.TryParse(parameters.Groups["t"].ValueSpan, out var iterations) || parameters.Groups["p"].Value != "1"
+            || !WithinArgon2Bounds(memory, iterations))
+        {
+            return null;
+        }
+        return TryFromB64(parts[4], out var salt) && salt.Length == SaltBytes
+            && TryFromB64(parts[5], out var hash) && hash.Length is >= MinStoredHashBytes and <= MaxStoredHashBytes
+                ? new StoredArgon2id(memory, iterations, salt, hash)
+                : null;
+    }
+
+    private bool WithinArgon2Bounds(int memoryKiB, int iterations) =>
+        memoryKiB >= 8 && iterations >= 1
+        && memoryKiB <= Math.Max(_options.MemorySizeKiB, PasswordHashingOptions.MaxStoredArgon2MemoryKiB)
+        && (long)memoryKiB * iterations <= Math.Max((long)_options.MemorySizeKiB * _options.Iterations,
+            PasswordHashingOptions.MaxStoredArgon2WorkKiB);
+
+    [GeneratedRegex(@"^m=(?<m>[0-9]{1,10}),t=(?<t>[0-9]{1,10}),p=(?<p>[0-9]{1,3})$")]
+    private static partial Regex Argon2Parameters();
+
+    /// <summary>
+    /// Identity v3: 0x01 | PRF (u32 BE) | iterations (u32 BE) | salt length (u32 BE) | salt | subkey. Bounded like every
+    /// stored format: iterations up to <see cref="PasswordHashingOptions.MaxIdentityV3Iterations"/>, a salt of 8–64 bytes
+    /// and a subkey of 16–64 (Identity writes 16 and 32), read as unsigned so no length can wrap.
+    /// </summary>
     private static bool VerifyIdentityV3(string storedHash, string password)
     {
-        if (!TryFromBase64(storedHash, out var bytes) || bytes.Length < 13 || bytes[0] != 0x01)
+        if (storedHash.Length > 512 || !TryFromBase64(storedHash, out var bytes) || bytes.Length < 13 || bytes[0] != 0x01)
         {
             return false;
         }
         var prf = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1));
-        var iterations = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5));
-        var saltLength = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(9));
+        var iterations = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5));
+        var saltLength = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(9));
         HashAlgorithmName? algorithm = prf switch
         {
             0 => HashAlgorithmName.SHA1,
@@ -122,13 +156,14 @@ public sealed class PasswordHasher
             2 => HashAlgorithmName.SHA512,
             _ => null,
         };
-        if (algorithm is null || iterations < 1 || saltLength < 8 || 13 + saltLength >= bytes.Length)
+        if (algorithm is null || iterations is < 1 or > PasswordHashingOptions.MaxIdentityV3Iterations
+            || saltLength is < 8 or > 64 || bytes.Length - 13 - (int)saltLength is < 16 or > 64)
         {
             return false;
         }
-        var salt = bytes.AsSpan(13, saltLength);
-        var expected = bytes.AsSpan(13 + saltLength);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, algorithm.Value, expected.Length);
+        var salt = bytes.AsSpan(13, (int)saltLength);
+        var expected = bytes.AsSpan(13 + (int)saltLength);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, (int)iterations, algorithm.Value, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 

@@ -53,13 +53,65 @@ public sealed class PasswordHasherTests
         Assert.Equal(PasswordVerification.Failed, Hasher.Verify(django, "wrong password"));
     }
 
+    // 0x01 | PRF=HMACSHA256 | 10000 iterations | 16-byte salt 00..0f | PBKDF2 subkey, built with Python's hashlib.
+    private const string IdentityV3 = "AQAAAAEAACcQAAAAEAABAgMEBQYHCAkKCwwNDg/Z+V9lwt+dKF0miCMAylvinj7VAFVmY4NcTGLicFFQIg==";
+
     [Fact]
-    public void Verifies_aspnet_identity_v3_hashes_and_asks_for_a_rehash()
+    public void Verifies_aspnet_identity_v3_hashes_when_configured_and_asks_for_a_rehash()
     {
-        // 0x01 | PRF=HMACSHA256 | 10000 iterations | 16-byte salt 00..0f | PBKDF2 subkey, built with Python's hashlib.
-        const string identity = "AQAAAAEAACcQAAAAEAABAgMEBQYHCAkKCwwNDg/Z+V9lwt+dKF0miCMAylvinj7VAFVmY4NcTGLicFFQIg==";
-        Assert.Equal(PasswordVerification.SuccessRehashNeeded, Hasher.Verify(identity, Password));
-        Assert.Equal(PasswordVerification.Failed, Hasher.Verify(identity, "wrong password"));
+        var fromIdentity = new PasswordHasher(Options.Create(new PasswordHashingOptions { AcceptIdentityV3 = true }));
+        Assert.Equal(PasswordVerification.SuccessRehashNeeded, fromIdentity.Verify(IdentityV3, Password));
+        Assert.Equal(PasswordVerification.Failed, fromIdentity.Verify(IdentityV3, "wrong password"));
+    }
+
+    [Fact]
+    public void Identity_v3_hashes_do_not_log_in_unless_configured() =>
+        Assert.Equal(PasswordVerification.Failed, Hasher.Verify(IdentityV3, Password));
+
+    [Theory]
+    [InlineData(1u, 16u, 32, true)] // Identity's own shape (its default is 100,000 iterations; 1 here, for speed)
+    [InlineData(2_000_001u, 16u, 32, false)] // more PBKDF2 iterations than the bound
+    [InlineData(uint.MaxValue, 16u, 32, false)] // read as unsigned: no wrap to a negative count
+    [InlineData(1u, 4u, 32, false)] // salt too short
+    [InlineData(1u, 0xFFFFFFF0u, 32, false)] // a salt length that would wrap 13 + length
+    [InlineData(1u, 16u, 8, false)] // subkey too short
+    [InlineData(1u, 16u, 65, false)] // subkey too long: an attacker-chosen PBKDF2 output length
+    public void Identity_v3_values_outside_the_bounds_fail_without_being_computed(uint iterations, uint saltLength, int subkeyLength, bool logsIn)
+    {
+        var fromIdentity = new PasswordHasher(Options.Create(new PasswordHashingOptions { AcceptIdentityV3 = true }));
+        var salt = new byte[Math.Min(saltLength, 64u)];
+        var subkey = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(
+            System.Text.Encoding.UTF8.GetBytes(Password), salt, (int)Math.Min(iterations, 1u), System.Security.Cryptography.HashAlgorithmName.SHA256, subkeyLength);
+        var header = new byte[13];
+        header[0] = 0x01;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(5), iterations);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(9), saltLength);
+        var stored = Convert.ToBase64String([.. header, .. salt, .. subkey]);
+
+        var expected = logsIn ? PasswordVerification.SuccessRehashNeeded : PasswordVerification.Failed;
+        Assert.Equal(expected, fromIdentity.Verify(stored, Password));
+    }
+
+    [Theory]
+    [InlineData("m=262144,t=4", true)] // 256 MiB × 4: at the m·t bound of 1,048,576 KiB-passes
+    [InlineData("m=262145,t=1", false)] // over the memory bound
+    [InlineData("m=131072,t=9", false)] // under the memory bound, over m·t
+    [InlineData("m=1048576,t=20", false)] // the 1 GiB × 20 passes a tampered row asked for
+    [InlineData("m=19456,t=2,p=1,m=19456", false)] // a parameter twice (was a 500)
+    [InlineData("t=2,m=19456,p=1", false)] // out of order
+    [InlineData("m=19456,t=2,p=2", false)] // more lanes than AuthApp writes
+    [InlineData("m=7,t=1", false)] // under Argon2's minimum
+    [InlineData("m=99999999999,t=1", false)] // does not fit an int
+    public void Stored_argon2id_parameters_are_bounded_and_strictly_formed(string parameters, bool verifiable)
+    {
+        var stored = $"$argon2id$v=19${(parameters.Contains("p=") ? parameters : parameters + ",p=1")}"
+            + "$c2FsdHNhbHRzYWx0c2FsdA$5f26cFV8e24nrLpUAiNH+b/hIflbkh0+hSwXdfYsyjE";
+        Assert.Equal(verifiable, Hasher.IsVerifiableArgon2id(stored));
+        if (!verifiable)
+        {
+            Assert.Equal(PasswordVerification.Failed, Hasher.Verify(stored, Password));
+        }
     }
 
     [Theory]
