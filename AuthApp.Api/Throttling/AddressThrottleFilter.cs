@@ -11,6 +11,7 @@ public static class AddressThrottleFilter
     public const string Reset = "reset-address";
     public const string Confirm = "confirm-address";
     public const string Resend = "resend-address";
+    public const string UserList = "user-list-address";
 
     /// <summary>Limits how often one client address may call this route, across all API instances.</summary>
     public static RouteHandlerBuilder RequireAddressThrottle(this RouteHandlerBuilder route, string kind, Func<ThrottleOptions, ThrottleRule> rule) =>

@@ -30,9 +30,13 @@ public sealed class ThrottleOptions
     public ThrottleRule ResendPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromMinutes(15) };
     public ThrottleRule ResendPerEmail { get; set; } = new() { Limit = 5, Window = TimeSpan.FromHours(1) };
 
+    /// <summary>The anonymous public list: a page every 200 ms on average is plenty for a person, not for a scraper.</summary>
+    public ThrottleRule UserListPerAddress { get; set; } = new() { Limit = 300, Window = TimeSpan.FromMinutes(1) };
+
     public IEnumerable<ThrottleRule> Rules =>
     [
         LoginFailuresPerIdentifier, LoginPerAddress, RegisterPerAddress, RefreshPerAddress,
         ForgotPerAddress, ForgotPerEmail, ResetPerAddress, ConfirmPerAddress, ResendPerAddress, ResendPerEmail,
+        UserListPerAddress,
     ];
 }

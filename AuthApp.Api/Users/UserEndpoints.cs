@@ -30,7 +30,8 @@ public static class UserEndpoints
         api.MapGet("/users", ListAsync)
             .WithName("ListUsers")
             .WithTags("Users")
-            .WithSummary("Public list of users (no e-mail addresses), oldest first, paged by cursor.");
+            .WithSummary("Public list of users (no e-mail addresses), oldest first, paged by cursor.")
+            .RequireAddressThrottle(AddressThrottleFilter.UserList, o => o.UserListPerAddress);
 
         return api;
     }

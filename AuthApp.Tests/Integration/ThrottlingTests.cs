@@ -66,6 +66,23 @@ public sealed class ThrottlingTests(AppHostFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task The_anonymous_user_list_is_limited_per_address()
+    {
+        var address = $"2001:db8::1:{Random.Shared.Next(0x1000, 0xffff):x}";
+        for (var i = 0; i < 300; i++) // 300 per address per minute
+        {
+            using var allowed = await Api.GetAsync("/api/v1/users?limit=1", accessToken: null, forwardedFor: address);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+        using var limited = await Api.GetAsync("/api/v1/users?limit=1", accessToken: null, forwardedFor: address);
+        await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        using var elsewhere = await Api.GetAsync("/api/v1/users?limit=1", accessToken: null, forwardedFor: address.Replace("::1:", "::2:"));
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+    }
+
+    [Fact]
     public async Task Counters_live_in_redis_hashed_and_expiring()
     {
         var email = $"{ApiClient.NewUsername()}@example.com";

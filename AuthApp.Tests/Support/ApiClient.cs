@@ -44,8 +44,8 @@ public static class ApiClient
         string? accessToken = null, string? refreshToken = null) =>
         api.SendAsync(Request(HttpMethod.Post, path, body, accessToken, refreshToken, contentType: contentType));
 
-    public static Task<HttpResponseMessage> GetAsync(this HttpClient api, string path, string? accessToken) =>
-        api.SendAsync(Request(HttpMethod.Get, path, null, accessToken));
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient api, string path, string? accessToken, string? forwardedFor = null) =>
+        api.SendAsync(Request(HttpMethod.Get, path, null, accessToken, forwardedFor: forwardedFor));
 
     public static Task<HttpResponseMessage> RefreshAsync(this HttpClient api, string? refreshToken, string? accessToken = null) =>
         api.SendAsync(Request(HttpMethod.Post, "/api/v1/user/refresh", null, accessToken, refreshToken));
