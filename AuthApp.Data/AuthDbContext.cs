@@ -38,6 +38,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         user.Property(u => u.PasswordHash).HasMaxLength(512);
         user.HasIndex(u => u.NormalizedUsername).IsUnique();
         user.HasIndex(u => u.NormalizedEmail).IsUnique();
+        // Existing accounts get a stamp of their own when the column is added; new ones get theirs from the entity.
+        user.Property(u => u.SecurityStamp).HasDefaultValueSql("gen_random_uuid()");
         // Keyset pagination of the public and admin lists walks this index.
         user.HasIndex(u => new { u.DateJoined, u.Id });
     }

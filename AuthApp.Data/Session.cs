@@ -17,6 +17,9 @@ public sealed class Session
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevokedReason { get; set; }
 
+    /// <summary>The user's <see cref="User.SecurityStamp"/> when this session was opened (or last re-stamped).</summary>
+    public Guid SecurityStamp { get; set; }
+
     /// <summary>
     /// The revocation's number from <see cref="RevocationCounter"/>, in commit order: Redis records the highest
     /// number it holds, so an API instance can tell whether Redis has caught up with PostgreSQL before trusting it.

@@ -25,5 +25,12 @@ public sealed class User
     /// <summary>When the current address was confirmed through a mailed link; null while it is unconfirmed.</summary>
     public DateTimeOffset? EmailVerifiedAt { get; set; }
 
+    /// <summary>
+    /// Changes whenever the account's credentials or standing change (a password change or reset, a deactivation, "end
+    /// all sessions"). Each session carries the stamp its login saw, and a session is created, and rotates, only while
+    /// the stamps still agree: a login that verified the old password cannot outlive a reset that commits meanwhile.
+    /// </summary>
+    public Guid SecurityStamp { get; set; } = Guid.NewGuid();
+
     public List<Session> Sessions { get; set; } = [];
 }

@@ -146,7 +146,9 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             }
             change(user);
             user.UpdatedAt = now;
-            var ids = revokeSessionsWith is null ? PendingRevocation.None : await sessions.RevokeInTransactionAsync(user.Id, null, revokeSessionsWith, now, ct);
+            var ids = revokeSessionsWith is null
+                ? PendingRevocation.None
+                : await sessions.EndCredentialsInTransactionAsync(user.Id, null, revokeSessionsWith, now, ct);
             audit.Add(AuditService.Entry(actor, action, AuditOutcomes.Succeeded, now, user.Id, user.Username));
             return (user, ids, (Error?)null);
         }, ct);

@@ -7,6 +7,7 @@ public static class AuthFeature
     {
         services.AddSingleton<RefreshTokenReader>();
         services.AddScoped<LoginHandler>();
+        services.AddSingleton<LoginPhases>();
         services.AddScoped<RefreshHandler>();
         services.AddScoped<LogoutHandler>();
         return services;

@@ -7,6 +7,8 @@ using AuthApp.Data;
 using AuthApp.Data.Passwords;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace AuthApp.Api.Auth;
 
@@ -20,6 +22,7 @@ public sealed class LoginHandler(
     IOptions<UserOptions> policy,
     AccountMail accountMail,
     ApiTelemetry telemetry,
+    LoginPhases phases,
     ILogger<LoginHandler> logger)
 {
     public const string IdentifierThrottle = "login-identifier";
@@ -87,11 +90,23 @@ public sealed class LoginHandler(
         {
             return unverified;
         }
-        if (verification.Value == PasswordVerification.SuccessRehashNeeded)
-        {
-            await UpgradeHashAsync(user, password, ct);
-        }
-        return await OpenSessionAsync(user, now, ct);
+        var upgraded = verification.Value == PasswordVerification.SuccessRehashNeeded ? await UpgradedHashAsync(password, ct) : null;
+        await phases.PasswordVerifiedAsync(user.Id, ct);
+        return await OpenSessionAsync(user, upgraded, now, ct) is { } opened
+            ? opened
+            : await RefuseAfterAccountChangedAsync(user, normalized, rule);
+    }
+
+    /// <summary>
+    /// The password was right when it was checked, but the account changed before the session could be opened (a reset,
+    /// a password change, a deactivation, "end all sessions"): the change wins, and the attempt counts as a failure.
+    /// </summary>
+    private async Task<Error> RefuseAfterAccountChangedAsync(User user, string normalized, ThrottleRule rule)
+    {
+        logger.LogInformation("Login of {UserId} refused: the account changed while its password was being checked", user.Id);
+        telemetry.LoginFailures.Add(1);
+        await throttle.HitAsync(IdentifierThrottle, normalized, rule);
+        return InvalidCredentials;
     }
 
     /// <summary>
@@ -122,27 +137,63 @@ public sealed class LoginHandler(
         return new Error(ErrorCodes.EmailNotVerified, "Confirm your e-mail address first: a confirmation link has been mailed to it.");
     }
 
-    /// <summary>An older format becomes Argon2id, saved with the session; when hashing is busy the old hash still verifies.</summary>
-    private async Task UpgradeHashAsync(User user, string password, CancellationToken ct)
+    /// <summary>An older format becomes Argon2id, saved with the session; null when hashing is busy (the old hash still verifies).</summary>
+    private async Task<string?> UpgradedHashAsync(string password, CancellationToken ct) =>
+        (await hashing.HashAsync(password, ct)).Value;
+
+    /// <summary>
+    /// One statement: the user row is updated (last login, and the upgraded hash only over the hash that was verified)
+    /// and the session inserted, only while the account still has the stamp and the standing the login saw. The update
+    /// waits for any transaction that holds the row (a reset, a staff action) and then re-checks it, so a change that
+    /// commits before or during this login wins. Null when it did.
+    /// </summary>
+    private const string OpenSessionSql = """
+        WITH account AS (
+            UPDATE users SET last_login = $3,
+                password_hash = CASE WHEN $5::text IS NOT NULL AND password_hash = $4 THEN $5::text ELSE password_hash END
+            WHERE id = $1 AND security_stamp = $2 AND is_active
+            RETURNING id
+        )
+        INSERT INTO sessions (id, user_id, created_at, expires_at, refresh_jti, refresh_issued_at, refresh_expires_at,
+                              security_stamp)
+        SELECT $6, id, $3, $7, $8, $3, $9, $2 FROM account
+        RETURNING id
+        """;
+
+    private async Task<LoginResponse?> OpenSessionAsync(User user, string? upgradedHash, DateTimeOffset now, CancellationToken ct)
     {
-        var rehashed = await hashing.HashAsync(password, ct);
-        if (rehashed.Value is { } upgraded)
+        var sessionId = Guid.CreateVersion7(now);
+        var expiresAt = now + tokens.Options.SessionLifetime;
+        var pair = tokens.IssuePair(user, sessionId, expiresAt, now);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            user.PasswordHash = upgraded;
+            await using var open = new NpgsqlCommand(OpenSessionSql, connection);
+            // Positional parameters ($1…$9, in this order): Npgsql sends the text as it is, without rewriting it.
+            open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Id });
+            open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.SecurityStamp });
+            open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            open.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user.PasswordHash });
+            open.Parameters.Add(new NpgsqlParameter { Value = (object?)upgradedHash ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sessionId });
+            open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
+            open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = pair.RefreshJti });
+            open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = pair.RefreshExpiresAt });
+            if (await open.ExecuteScalarAsync(ct) is null)
+            {
+                return null;
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        if (upgradedHash is not null)
+        {
             logger.LogInformation("Upgraded the password hash of {UserId} to Argon2id", user.Id);
         }
-    }
-
-    private async Task<LoginResponse> OpenSessionAsync(User user, DateTimeOffset now, CancellationToken ct)
-    {
-        user.LastLogin = now;
-        var session = new Session { Id = Guid.CreateVersion7(now), UserId = user.Id, CreatedAt = now, ExpiresAt = now + tokens.Options.SessionLifetime };
-        var pair = tokens.IssuePair(user, session.Id, session.ExpiresAt, now);
-        session.StartChain(pair.RefreshJti, now, pair.RefreshExpiresAt);
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync(ct);
         telemetry.Logins.Add(1);
-
         return new LoginResponse("Login successful", pair.AccessToken, pair.RefreshToken, "Bearer",
             pair.ExpiresIn(now), new LoginUser(user.Id, user.Username, user.Email));
     }

@@ -53,7 +53,7 @@ public sealed class RefreshHandler(
 
     /// <summary>
     /// The success path is one statement, one round trip, one row: if the presented token is its session's current
-    /// one, the session live and its user active, the session moves on to the next token (an in-place update of the
+    /// one, the session live, its user active and the stamps in agreement, the session moves on to the next token (an in-place update of the
     /// session's row). Of all requests presenting one token, exactly one updates the row: the others wait on its
     /// lock, then see another current token and match nothing.
     /// </summary>
@@ -63,7 +63,7 @@ public sealed class RefreshHandler(
             refresh_jti = $5, refresh_issued_at = $1, refresh_expires_at = LEAST($6, s.expires_at)
         FROM users AS u
         WHERE s.id = $3 AND s.refresh_jti = $2 AND s.revoked_at IS NULL AND s.expires_at > $1
-          AND u.id = s.user_id AND u.id = $4 AND u.is_active
+          AND u.id = s.user_id AND u.id = $4 AND u.is_active AND u.security_stamp = s.security_stamp
         RETURNING s.expires_at, u.username, u.is_staff
         """;
 

@@ -160,7 +160,7 @@ public sealed class RecoveryService(
             }
             await tokens.VoidOutstandingAsync(account.Id, [AccountTokenPurposes.PasswordReset], now, ct);
             await db.SaveChangesAsync(ct);
-            var revoked = await sessions.RevokeInTransactionAsync(account.Id, null, SessionRevocationReasons.PasswordReset, now, ct);
+            var revoked = await sessions.EndCredentialsInTransactionAsync(account.Id, null, SessionRevocationReasons.PasswordReset, now, ct);
             await transaction.CommitAsync(ct);
             return revoked;
         });

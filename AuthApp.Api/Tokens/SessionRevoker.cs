@@ -31,6 +31,30 @@ public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations
         return ids.Count == 0 ? PendingRevocation.None : await NumberAndRevokeAsync(ids, reason, now, ct);
     }
 
+    /// <summary>
+    /// In the caller's open transaction, what a change of credentials or standing does: the account gets a new security
+    /// stamp, and every live session but <paramref name="keptSessionId"/> (the caller's own, on a password change) ends;
+    /// the kept one takes the new stamp. The user's row is written first: its lock makes a login in flight wait for this
+    /// commit and then find the stamp changed, so no session opened with the old credentials survives.
+    /// </summary>
+    public async Task<PendingRevocation> EndCredentialsInTransactionAsync(Guid userId, Guid? keptSessionId, string reason,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("EndCredentialsInTransactionAsync needs the caller's open transaction.");
+        }
+        var stamp = Guid.NewGuid();
+        await db.Database.ExecuteSqlAsync($"UPDATE users SET security_stamp = {stamp} WHERE id = {userId}", ct);
+        if (keptSessionId is { } kept)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE sessions SET security_stamp = {stamp} WHERE id = {kept} AND user_id = {userId}", ct);
+        }
+        var ids = await LiveSessionIdsAsync(db.Sessions.Where(s => s.UserId == userId && s.Id != keptSessionId), now, ct);
+        return ids.Count == 0 ? PendingRevocation.None : await NumberAndRevokeAsync(ids, reason, now, ct);
+    }
+
     /// <summary>The Redis half of <see cref="RevokeInTransactionAsync"/>, after the commit.</summary>
     public Task PublishAsync(PendingRevocation revocation) =>
         revocation.Count == 0 ? Task.CompletedTask : revocations.BlacklistSessionsAsync(revocation.SessionIds, revocation.Seq);

@@ -128,20 +128,48 @@ public sealed class UserService(
         var confirmation = newEmail is not null && await ChangeEmailAsync(user, request.Email!, newEmail, now, ct);
         user.UpdatedAt = now;
 
-        if (await TrySaveAsync(errors, ct) is false)
+        var revoked = changesPassword
+            ? await TrySaveWithNewCredentialsAsync(user.Id, caller.Ids.SessionId, errors, now, ct)
+            : await TrySaveAsync(errors, ct) ? PendingRevocation.None : null;
+        if (revoked is null)
         {
             return Error.Validation(errors);
         }
+        await sessions.PublishAsync(revoked);
         if (confirmation)
         {
             accountMail.WakeSender();
         }
         await cache.InvalidateAsync(user.Id);
-        if (changesPassword)
-        {
-            await sessions.RevokeAllForUserAsync(user.Id, SessionRevocationReasons.PasswordChange, now, ct, exceptSessionId: caller.Ids.SessionId);
-        }
         return UserProfile.Of(user);
+    }
+
+    /// <summary>
+    /// The new password, the account's new security stamp and the end of every other session commit together, so no
+    /// failure between them can leave a changed password with the old sessions alive, and no login that checked the old
+    /// password can open a session after it. Null when a unique index refused the change (a field error).
+    /// </summary>
+    private async Task<PendingRevocation?> TrySaveWithNewCredentialsAsync(Guid userId, Guid keptSessionId, FieldErrors errors,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            var revoked = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct); // the user's row first: its lock
+                var ended = await sessions.EndCredentialsInTransactionAsync(userId, keptSessionId, SessionRevocationReasons.PasswordChange, now, ct);
+                await transaction.CommitAsync(ct);
+                return ended;
+            });
+            db.ChangeTracker.AcceptAllChanges();
+            return revoked;
+        }
+        catch (DbUpdateException ex) when (TakenField(ex) is { } field)
+        {
+            RecordTaken(field, errors);
+            return null;
+        }
     }
 
     /// <summary>
@@ -277,18 +305,22 @@ public sealed class UserService(
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        catch (DbUpdateException ex) when (TakenField(ex) is { } field)
         {
-            db.ChangeTracker.Clear();
-            if (unique.ConstraintName?.Contains("username", StringComparison.Ordinal) == true)
-            {
-                errors.Add("username", UserRules.UsernameTaken);
-            }
-            else
-            {
-                errors.Add("email", UserRules.EmailTaken);
-            }
+            RecordTaken(field, errors);
             return false;
         }
     }
+
+    private void RecordTaken(string field, FieldErrors errors)
+    {
+        db.ChangeTracker.Clear();
+        errors.Add(field, field == "username" ? UserRules.UsernameTaken : UserRules.EmailTaken);
+    }
+
+    /// <summary>"username" or "email" when the save broke that unique index; null for any other failure.</summary>
+    private static string? TakenField(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+            ? unique.ConstraintName?.Contains("username", StringComparison.Ordinal) == true ? "username" : "email"
+            : null;
 }
