@@ -21,6 +21,10 @@ public sealed class RedisGuardOptions
     /// <summary>How long the breaker stays open before one call probes Redis again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan OpenFor { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often Redis's maxmemory-policy is read again (see <see cref="Tokens.RedisEvictionPolicy"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan EvictionPolicyCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>

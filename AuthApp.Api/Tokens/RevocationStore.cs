@@ -19,6 +19,7 @@ namespace AuthApp.Api.Tokens;
 /// </summary>
 public sealed class RevocationStore(
     RedisGuard redis,
+    RedisEvictionPolicy eviction,
     IServiceScopeFactory scopes,
     IOptions<JwtOptions> jwt,
     TimeProvider time,
@@ -85,6 +86,7 @@ public sealed class RevocationStore(
     {
         var known = KnownHighest;
         RedisValue? companionValue = null;
+        // Under an evicting policy Redis is still asked (for the companion and a revoked key it does hold), never believed.
         if (known >= 0)
         {
             RedisKey[] keys = companion is { } extra ? [Applied, TokenKey(jti), SessionKey(sid), extra] : [Applied, TokenKey(jti), SessionKey(sid)];
@@ -96,7 +98,8 @@ public sealed class RevocationStore(
                 {
                     return new RevocationCheck(true, null);
                 }
-                if (values[0].TryParse(out long applied) && applied >= known)
+                // A missing counter parses as 0: without HasValue a flushed Redis would be trusted while nothing is known.
+                if (eviction.EvictionImpossible && values[0].HasValue && values[0].TryParse(out long applied) && applied >= known)
                 {
                     return new RevocationCheck(false, companionValue);
                 }

@@ -26,6 +26,8 @@ public static class TokensFeature
         }
         services.AddSingleton<TokenService>();
         services.AddSingleton<RevocationStore>();
+        services.AddSingleton<RedisEvictionPolicy>();
+        services.AddHostedService<RedisEvictionWatch>();
         services.AddScoped<SessionRevoker>();
         services.AddScoped<SigningKeyService>();
         services.AddHostedService<ExpiredTokenCleanup>();

@@ -57,6 +57,8 @@ public static class LocalRedisExtensions
             "protected-mode yes",
             $"dir {redis.DataDirectory}",
             $"requirepass {await redis.Password.GetValueAsync(ct)}",
+            // Revocations live in keys with a TTL: an evicting policy would drop them (the API checks this too).
+            "maxmemory-policy noeviction",
             "");
         await File.WriteAllTextAsync(redis.ConfigFile, config, ct);
         File.SetUnixFileMode(redis.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
