@@ -126,21 +126,15 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture, ITestOut
     }
 
     [Fact]
-    public async Task A_key_the_deployment_secret_cannot_open_is_replaced_and_its_tokens_still_verify()
+    public async Task A_key_row_altered_without_the_key_encryption_key_is_replaced_and_verifies_nothing()
     {
         var user = await Api.RegisterAndLoginAsync();
         var kid = new JsonWebToken(user.AccessToken).Kid;
 
-        // What a changed Jwt:SigningKey looks like to AES-GCM: the stored private key no longer opens.
-        await using (var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb")))
-        {
-            await connection.OpenAsync();
-            await using var corrupt = new NpgsqlCommand(
-                "UPDATE signing_keys SET encrypted_private_key = overlay(encrypted_private_key PLACING '\\xdeadbeef'::bytea FROM 20 FOR 4) WHERE kid = @kid",
-                connection);
-            corrupt.Parameters.AddWithValue("kid", kid);
-            Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());
-        }
+        // What an alteration by someone without Jwt:SigningKey (or a changed Jwt:SigningKey) looks like to AES-GCM.
+        await ExecuteAsync(
+            "UPDATE signing_keys SET encrypted_private_key = overlay(encrypted_private_key PLACING '\\xdeadbeef'::bytea FROM 20 FOR 4) WHERE kid = @kid",
+            ("kid", kid));
 
         // The ring re-reads keys every 2 s here; within a few reads it must have made a new key.
         string? newKid = null;
@@ -151,9 +145,55 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture, ITestOut
         }
         Assert.NotEqual(kid, newKid);
 
-        // The old key's public half still verifies the tokens it signed.
+        // The altered row verifies nothing any more: its public half is no longer vouched for by the sealed private key.
         using var me = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
-        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
+        Assert.DoesNotContain(kid, (await JwksAsync()).Keys.Select(k => k.Kid));
+        await ApiLogContainsAsync($"Signing key {kid} in the database was not sealed");
+    }
+
+    [Fact]
+    public async Task A_key_row_planted_without_the_key_encryption_key_mints_no_token()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var kid = "planted-" + Guid.NewGuid().ToString("N")[..8];
+        // A retired key verifies without signing: the row an attacker with database access would add to mint tokens.
+        await ExecuteAsync(
+            """
+            INSERT INTO signing_keys (kid, algorithm, public_key, encrypted_private_key, created_at, retired_at)
+            VALUES (@kid, 'ES256', @public, @sealed, now() - interval '1 minute', now())
+            """,
+            ("kid", kid), ("public", attacker.ExportSubjectPublicKeyInfo()), ("sealed", RandomNumberGenerator.GetBytes(150)));
+
+        // A token for a staff account is what such a row would be for; any claims show it.
+        var forged = TestTokens.SignWithForeignKey(user.AccessToken, attacker, kid);
+        using var me = await Api.GetAsync("/api/v1/user/me", forged); // an unknown kid makes the ring re-read the keys
+        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
+        Assert.DoesNotContain(kid, (await JwksAsync()).Keys.Select(k => k.Kid));
+        await ApiLogContainsAsync($"Signing key {kid} in the database was not sealed");
+    }
+
+    /// <summary>The API's console reaches the test through the orchestrator's log stream, a moment after it is written.</summary>
+    private async Task ApiLogContainsAsync(string text)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!Fixture.ApiLogs.Any(line => line.Contains(text)))
+        {
+            await Task.Delay(100, patience.Token);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(await Fixture.GetConnectionStringAsync("authdb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     [Fact]

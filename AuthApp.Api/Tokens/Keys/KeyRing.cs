@@ -33,6 +33,7 @@ public sealed class KeyRing(
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly UnknownKidReloads _unknownKidReloads = new(time, UnknownKidReloadSpacing);
     private volatile Snapshot? _snapshot;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _reportedInauthentic = new(StringComparer.Ordinal);
 
     public string Algorithm => SecurityAlgorithms.EcdsaSha256;
 
@@ -106,15 +107,11 @@ public sealed class KeyRing(
             return;
         }
 
-        using var signing = ECDsa.Create();
-        try
+        using var signing = OpenPrivateKey(active);
+        if (signing is null)
         {
-            signing.ImportPkcs8PrivateKey(protector.Unprotect(active.Kid, active.EncryptedPrivateKey), out _);
-        }
-        catch (CryptographicException)
-        {
-            // The deployment secret changed: the key can still verify (its public half is in clear) but not sign.
-            logger.LogWarning("Signing key {Kid} cannot be decrypted with this deployment's Jwt:SigningKey (was it changed?); making a new key", active.Kid);
+            // The newest key is not one this deployment sealed (altered, or sealed under another Jwt:SigningKey): it
+            // may neither sign nor verify; a new key takes over.
             await RotateAsync(ct);
             return;
         }
@@ -124,8 +121,13 @@ public sealed class KeyRing(
         var jwks = new List<PublicJwk>();
         foreach (var key in keys)
         {
+            using var opened = key == active ? null : OpenPrivateKey(key);
             var ec = ECDsa.Create();
             ec.ImportSubjectPublicKeyInfo(key.PublicKey, out _);
+            if (key != active && opened is null)
+            {
+                continue;
+            }
             verification[key.Kid] = new ECDsaSecurityKey(ec) { KeyId = key.Kid };
             var parameters = ec.ExportParameters(includePrivateParameters: false);
             jwks.Add(new PublicJwk("EC", "P-256", Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y),
@@ -133,6 +135,35 @@ public sealed class KeyRing(
         }
 
         _snapshot = new Snapshot(new SigningCredentials(privateKey, SecurityAlgorithms.EcdsaSha256), active.CreatedAt, verification, jwks);
+    }
+
+    /// <summary>
+    /// The row's private key, when the row is authentic: sealed under this deployment's key-encryption key with its kid as
+    /// associated data (AES-GCM), for ES256, and with a public key that is the private key's own. Anyone who can write to
+    /// the database but lacks Jwt:SigningKey can add or alter rows, but not make one that passes: such a row is ignored,
+    /// so it can neither sign nor verify (and so cannot mint tokens), and it is logged as an error once.
+    /// </summary>
+    private ECDsa? OpenPrivateKey(SigningKey key)
+    {
+        var ec = ECDsa.Create();
+        try
+        {
+            ec.ImportPkcs8PrivateKey(protector.Unprotect(key.Kid, key.EncryptedPrivateKey), out _);
+            if (key.Algorithm == "ES256" && CryptographicOperations.FixedTimeEquals(ec.ExportSubjectPublicKeyInfo(), key.PublicKey))
+            {
+                return ec;
+            }
+        }
+        catch (CryptographicException)
+        {
+        }
+        ec.Dispose();
+        if (_reportedInauthentic.TryAdd(key.Kid, 0))
+        {
+            logger.LogError("Signing key {Kid} in the database was not sealed by this deployment's key-encryption key (added or "
+                + "altered without it, or Jwt:SigningKey changed): it is ignored and verifies no token", key.Kid);
+        }
+        return null;
     }
 
     /// <summary>Makes a new signing key and retires the current one (which keeps verifying its tokens).</summary>
