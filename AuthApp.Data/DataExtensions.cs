@@ -43,7 +43,15 @@ public sealed record RequestPathDatabase(TimeSpan ConnectTimeout, TimeSpan Comma
 
     public string Apply(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = (int)Math.Ceiling(ConnectTimeout.TotalSeconds) };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = (int)Math.Ceiling(ConnectTimeout.TotalSeconds),
+            // Statements written by hand (the refresh, the login) get the same bound as EF's, not Npgsql's 30 s.
+            CommandTimeout = (int)Math.Ceiling(CommandTimeout.TotalSeconds),
+            // A server that stopped answering (frozen, partitioned) will not answer a cancel request either: break the
+            // connection at the timeout instead of waiting 2 s more for a reply that cannot come.
+            CancellationTimeout = -1,
+        };
         // A connection handed back to the pool is otherwise reset with a round of commands (DISCARD ALL, or
         // CLOSE ALL/UNLISTEN/… once statements are prepared) sent ahead of the next request's statement. The API
         // leaves no session state behind (no SET, LISTEN, temp tables or session-level locks: its advisory lock is
@@ -54,6 +62,13 @@ public sealed record RequestPathDatabase(TimeSpan ConnectTimeout, TimeSpan Comma
         if (!NamesSetting(connectionString, "noresetonclose"))
         {
             builder.NoResetOnClose = true;
+        }
+        // Npgsql's default, Prefer, makes every connection attempt that fails (a hung server's accept queue is full) try
+        // again without GSS encryption: a cancel request to a frozen server then costs two connect timeouts. AuthApp's
+        // servers use TLS or nothing; an operator who does use GSS encryption says so in the connection string.
+        if (!NamesSetting(connectionString, "gssencryptionmode") && Environment.GetEnvironmentVariable("PGGSSENCMODE") is null)
+        {
+            builder.GssEncryptionMode = GssEncryptionMode.Disable;
         }
         if (!NamesSetting(connectionString, "maxautoprepare"))
         {

@@ -13,6 +13,9 @@ public sealed class RequestPathDatabaseTests
         var applied = new NpgsqlConnectionStringBuilder(Api.Apply("Host=db;Database=authdb;Username=app;Timeout=30"));
 
         Assert.Equal(2, applied.Timeout);
+        Assert.Equal(4, applied.CommandTimeout); // hand-written statements too, not Npgsql's 30 s
+        Assert.Equal(-1, applied.CancellationTimeout); // no wait for a cancel a hung server cannot answer
+        Assert.Equal(GssEncryptionMode.Disable, applied.GssEncryptionMode); // one connect attempt, not two
         Assert.Equal(RequestPathDatabase.PreparedStatementsPerConnection, applied.MaxAutoPrepare);
         Assert.True(applied.NoResetOnClose);
         Assert.Equal("db", applied.Host);
