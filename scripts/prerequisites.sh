@@ -17,6 +17,11 @@ if ! command -v postgres >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/
   missing+=(postgresql)
 fi
 
+# The Argon2id differential test compares AuthApp's own core with the reference C library.
+if ! ldconfig -p 2>/dev/null | grep -q 'libargon2\.so\.1'; then
+  missing+=(libargon2-1)
+fi
+
 # The staff console's browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)

@@ -12,6 +12,12 @@ public sealed class PasswordHashingWarmup(Argon2idWorkspacePool pool, ILogger<Pa
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!pool.CoreVerified)
+        {
+            logger.LogError("AuthApp's Argon2id core failed its known-answer test on this machine: every hash is computed by "
+                + "libsodium instead (the same bytes, in fresh memory per hash)");
+            return;
+        }
         var started = Stopwatch.GetTimestamp();
         // Off the start-up path: the host does not wait for it.
         await Task.Run(pool.WarmUp, stoppingToken);

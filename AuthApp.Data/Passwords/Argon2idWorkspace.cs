@@ -75,6 +75,20 @@ public sealed class Argon2idWorkspace
 
     internal bool IsBusy => Volatile.Read(ref _busy) == 1;
 
+    /// <summary>
+    /// RFC 9106 §5.3's Argon2id test vector (four lanes, a secret, associated data) through a fresh workspace: whether
+    /// this core computes Argon2id on this machine (its vectorised code included). The pool refuses to use the core when
+    /// it does not, and every hash then goes to libsodium.
+    /// </summary>
+    public static bool PassesKnownAnswerTest()
+    {
+        byte[] password = [.. Enumerable.Repeat((byte)0x01, 32)], salt = [.. Enumerable.Repeat((byte)0x02, 16)];
+        byte[] secret = [.. Enumerable.Repeat((byte)0x03, 8)], associatedData = [.. Enumerable.Repeat((byte)0x04, 12)];
+        var tag = new byte[32];
+        new Argon2idWorkspace(32).Hash(password, salt, secret, associatedData, lanes: 4, memoryKiB: 32, passes: 3, tag);
+        return tag.AsSpan().SequenceEqual(Convert.FromHexString("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"));
+    }
+
     /// <summary>Argon2id with one lane, no secret and no associated data: what AuthApp stores.</summary>
     public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int passes, Span<byte> tag) =>
         Hash(password, salt, secret: [], associatedData: [], lanes: 1, memoryKiB, passes, tag);

@@ -18,13 +18,21 @@ public sealed class Argon2idWorkspacePool
     private readonly Stack<Argon2idWorkspace> _idle = new();
     private int _created;
 
-    public Argon2idWorkspacePool(int memoryKiB, int capacity)
+    /// <param name="knownAnswerTest">
+    /// Checks the own core before any hash is trusted to it (<see cref="Argon2idWorkspace.PassesKnownAnswerTest"/>
+    /// unless a test gives another).
+    /// </param>
+    public Argon2idWorkspacePool(int memoryKiB, int capacity, Func<bool>? knownAnswerTest = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(memoryKiB, 8);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         MemoryKiB = memoryKiB;
         Capacity = capacity;
+        CoreVerified = (knownAnswerTest ?? Argon2idWorkspace.PassesKnownAnswerTest)();
     }
+
+    /// <summary>Whether the own core passed its known-answer test; when not, <see cref="TryHash"/> never uses it.</summary>
+    public bool CoreVerified { get; }
 
     public int MemoryKiB { get; }
 
@@ -43,13 +51,13 @@ public sealed class Argon2idWorkspacePool
     }
 
     /// <summary>
-    /// Argon2id (p = 1) in a pooled workspace; false, computing nothing, when the parameters are outside what a
-    /// workspace computes (more than <see cref="MemoryKiB"/>, a tag under <see cref="Argon2idWorkspace.MinTagBytes"/>)
+    /// Argon2id (p = 1) in a pooled workspace; false, computing nothing, when the core failed its known-answer test,
+    /// the parameters are outside what a workspace computes (more than <see cref="MemoryKiB"/>, a tag under <see cref="Argon2idWorkspace.MinTagBytes"/>)
     /// or every workspace is in use.
     /// </summary>
     public bool TryHash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int passes, Span<byte> tag)
     {
-        if (memoryKiB > MemoryKiB || tag.Length < Argon2idWorkspace.MinTagBytes)
+        if (!CoreVerified || memoryKiB > MemoryKiB || tag.Length < Argon2idWorkspace.MinTagBytes)
         {
             return false;
         }

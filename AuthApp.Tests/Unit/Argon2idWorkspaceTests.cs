@@ -150,6 +150,24 @@ public sealed class Argon2idWorkspaceTests
     }
 
     [Fact]
+    public void The_core_passes_its_known_answer_test_here_and_a_core_that_fails_it_is_never_used()
+    {
+        Assert.True(Argon2idWorkspace.PassesKnownAnswerTest());
+        Assert.True(new Argon2idWorkspacePool(512, capacity: 1).CoreVerified);
+
+        var distrusted = new Argon2idWorkspacePool(512, capacity: 1, knownAnswerTest: () => false);
+        Assert.False(distrusted.CoreVerified);
+        Assert.False(distrusted.TryHash("password"u8, Salt16, 512, 2, new byte[32]));
+        Assert.Equal(0, distrusted.Created);
+        // The hasher then computes every hash with libsodium: the same answers.
+        var options = Options.Create(new PasswordHashingOptions { MemorySizeKiB = 512, Iterations = 2 });
+        var hasher = new PasswordHasher(options, workspaces: distrusted);
+        var hash = hasher.Hash("password");
+        Assert.Equal(PasswordVerification.Success, new PasswordHasher(options).Verify(hash, "password"));
+        Assert.Equal(0, distrusted.Created);
+    }
+
+    [Fact]
     public void Many_threads_hash_through_the_pool_with_correct_results_and_at_most_one_workspace_per_slot()
     {
         const int threads = 8, perThread = 25, memory = 512;
