@@ -47,6 +47,13 @@ public sealed record DjangoHashLimits
     public long MaxScryptCostBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// scrypt's memory in bytes as this implementation holds it: <c>128·r·(N + p + 2)</c> (the table V, the p lanes of
+    /// B that PBKDF2 writes at once, and two working blocks). The cost bound alone let <c>p = 2^20</c> with a small N
+    /// pass while PBKDF2 wrote 128 MiB. Django: 16 MiB. Default 64 MiB (4×).
+    /// </summary>
+    public long MaxScryptMemoryBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// Longest stored value parsed at all. Django's column is <c>varchar(128)</c> (the original
     /// service's is <c>varchar(100)</c>). Default 512.
     /// </summary>

@@ -312,6 +312,11 @@ public static class DjangoPasswordVerifier
         {
             return TooCostly(format, $"128·N·r·p = {cost} bytes > {limits.MaxScryptCostBytes}");
         }
+        var memory = (System.Numerics.BigInteger)128 * r * (n + p + 2);
+        if (memory > limits.MaxScryptMemoryBytes)
+        {
+            return TooCostly(format, $"128·r·(N + p + 2) = {memory} bytes > {limits.MaxScryptMemoryBytes}");
+        }
         return Ok(format, new ScryptHash(parts[2], (int)n, (int)r, (int)p, parts[5]), out parsed);
     }
 

@@ -39,6 +39,8 @@ public sealed class AbsurdParameterTests
         { $"scrypt$2$salt$4000000000$1${Hash64}", DjangoHashStatus.CostTooHigh },         // 4·10^9 r
         { $"scrypt$16384$salt$8$17${Hash64}", DjangoHashStatus.CostTooHigh },             // 272 MiB · work
         { $"scrypt$65536$salt$1$1${Hash64}", DjangoHashStatus.Malformed },                // N ≥ 2^(16·r)
+        { $"scrypt$2$salt$1$1048576${Hash64}", DjangoHashStatus.CostTooHigh },            // p = 2^20: a 128 MiB PBKDF2 output
+        { $"scrypt$262144$salt$2$1${Hash64}", DjangoHashStatus.CostTooHigh },             // 128·r·(N+p+2) just over 64 MiB
         { "md5$salt$" + new string('0', 100_000), DjangoHashStatus.Malformed },           // overlong value
     };
 
