@@ -135,6 +135,10 @@ public sealed partial class PasswordHasher
     [GeneratedRegex(@"^m=(?<m>[0-9]{1,10}),t=(?<t>[0-9]{1,10}),p=(?<p>[0-9]{1,3})$")]
     private static partial Regex Argon2Parameters();
 
+    /// <summary>Whether a value has Identity v3's shape (base64 of 0x01 and a 12-byte header), whatever it holds.</summary>
+    public static bool HasIdentityV3Shape(string storedHash) =>
+        storedHash.Length <= 512 && TryFromBase64(storedHash, out var bytes) && bytes.Length >= 13 && bytes[0] == 0x01;
+
     /// <summary>
     /// Identity v3: 0x01 | PRF (u32 BE) | iterations (u32 BE) | salt length (u32 BE) | salt | subkey. Bounded like every
     /// stored format: iterations up to <see cref="PasswordHashingOptions.MaxIdentityV3Iterations"/>, a salt of 8–64 bytes

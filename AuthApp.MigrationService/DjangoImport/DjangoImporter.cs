@@ -15,6 +15,7 @@ public sealed class DjangoImporter(
     IOptions<DjangoImportOptions> options,
     IOptions<DjangoPasswordOptions> django,
     TimeProvider time,
+    PasswordHasher hasher,
     ILogger<DjangoImporter> logger)
 {
     public const string ActivityName = "Importing Django users";
@@ -128,7 +129,7 @@ public sealed class DjangoImporter(
         }
     }
 
-    private static RowDecision Decide(DjangoUserRow row, Dictionary<Guid, Guid> emailTwins, Dictionary<Guid, Guid> usernameTwins)
+    private RowDecision Decide(DjangoUserRow row, Dictionary<Guid, Guid> emailTwins, Dictionary<Guid, Guid> usernameTwins)
     {
         if (emailTwins.TryGetValue(row.Id, out var keptForEmail))
         {
@@ -138,22 +139,6 @@ public sealed class DjangoImporter(
         {
             return RowDecision.Skip(RowOutcome.SkippedUsernameCaseTwin, $"username differs only by case from that of {keptForUsername}, kept instead (it logged in last or joined first)");
         }
-        return DjangoRowPolicy.Decide(row, PasswordProblem);
-    }
-
-    /// <summary>Why a stored password can never log in, or null when a login can verify it (parsed, never computed; no hash material in the text).</summary>
-    private static string? PasswordProblem(string stored)
-    {
-        var info = DjangoPasswordVerifier.Inspect(stored);
-        var detail = info.Reason is { Length: > 0 } reason ? $": {reason}" : "";
-        return info.Status switch
-        {
-            DjangoHashStatus.Verifiable => null,
-            DjangoHashStatus.Unusable => "unusable password (Django's set_unusable_password)",
-            DjangoHashStatus.Unknown => stored.Length == 0 ? "no password" : "not a Django password format",
-            DjangoHashStatus.Unsupported => $"{info.Format} hashes are not verified by AuthApp{detail}",
-            DjangoHashStatus.CostTooHigh => $"{info.Format} cost above AuthApp's limits{detail}",
-            _ => $"malformed {info.Format} hash{detail}",
-        };
+        return DjangoRowPolicy.Decide(row, stored => ImportedPasswordCheck.Problem(stored, hasher));
     }
 }
