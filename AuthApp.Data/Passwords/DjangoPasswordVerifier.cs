@@ -88,6 +88,71 @@ public static class DjangoPasswordVerifier
     }
 
     /// <summary>
+    /// The prefix of a legacy digest wrapped at import: <c>argon2id-wrapped$format$salt$</c> and then the Argon2id PHC
+    /// string of the digest's lowercase hex, itself starting with <c>$argon2id$</c> (the salt is empty for the unsalted
+    /// formats).
+    /// </summary>
+    public const string WrappedPrefix = "argon2id-wrapped$";
+
+    /// <summary>
+    /// A salted or unsalted MD5 or SHA-1 value wrapped in Argon2id (<paramref name="argon2id"/> hashes the digest's hex),
+    /// or null for any other value. Such a digest verifies in microseconds, so while it stays in the table it tells
+    /// by timing which accounts have one and can be cracked from a copy; wrapped, it costs what any login costs.
+    /// </summary>
+    public static string? WrapLegacyDigest(string storedHash, Func<string, string> argon2id)
+    {
+        var info = Parse(storedHash, DjangoHashLimits.Default, out var parsed);
+        if (!info.IsVerifiable || parsed is not DigestHash digest)
+        {
+            return null;
+        }
+        return $"{WrappedPrefix}{LegacyName(info.Format)}${digest.Salt}${argon2id(digest.ExpectedHex)}";
+    }
+
+    /// <summary>
+    /// For a wrapped value: the hex digest that <paramref name="password"/> (with the pepper) gives under the wrapped
+    /// format, and the Argon2id PHC string to check it against; false when the value is not a well-formed wrapped one.
+    /// </summary>
+    public static bool TryUnwrap(string storedHash, string password, string pepper, out string digestHex, out string argon2id)
+    {
+        digestHex = argon2id = "";
+        var parts = storedHash.Split('$', 4);
+        var md5 = parts.Length == 4 ? parts[1] switch { "md5" or "unsalted_md5" => true, "sha1" or "unsalted_sha1" => false, _ => (bool?)null } : null;
+        if (md5 is null || parts[3].Length > 512 || !parts[3].StartsWith("$argon2id$", StringComparison.Ordinal)
+            || parts[1].StartsWith("unsalted_", StringComparison.Ordinal) != (parts[2].Length == 0))
+        {
+            return false;
+        }
+        byte[]? secret = null;
+        try
+        {
+            secret = PasswordBytes(password, pepper);
+            digestHex = new DigestHash(md5.Value, parts[2], "").HexOf(secret);
+            argon2id = parts[3];
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (secret is not null)
+            {
+                CryptographicOperations.ZeroMemory(secret);
+            }
+        }
+    }
+
+    private static string LegacyName(DjangoHashFormat format) => format switch
+    {
+        DjangoHashFormat.Md5 => "md5",
+        DjangoHashFormat.Sha1 => "sha1",
+        DjangoHashFormat.UnsaltedMd5 => "unsalted_md5",
+        _ => "unsalted_sha1",
+    };
+
+    /// <summary>
     /// Parses a stored value and checks its parameters against <paramref name="limits"/> without computing
     /// the hash: for the importer's report of rows that cannot log in as they are.
     /// </summary>
@@ -431,7 +496,14 @@ public static class DjangoPasswordVerifier
 
     private sealed class DigestHash(bool md5, string salt, string expectedHex) : ParsedHash
     {
-        public override bool Matches(byte[] secret)
+        public string Salt => salt;
+
+        public string ExpectedHex => expectedHex;
+
+        public override bool Matches(byte[] secret) => EqualsAscii(HexOf(secret), expectedHex);
+
+        /// <summary>The lowercase hex digest of salt + secret, as Django's MD5 and SHA-1 hashers write it.</summary>
+        public string HexOf(byte[] secret)
         {
             var saltBytes = StrictUtf8.GetBytes(salt);
             var input = new byte[saltBytes.Length + secret.Length];
@@ -439,8 +511,7 @@ public static class DjangoPasswordVerifier
             secret.CopyTo(input, saltBytes.Length);
             try
             {
-                var digest = md5 ? MD5.HashData(input) : SHA1.HashData(input);
-                return EqualsAscii(Convert.ToHexStringLower(digest), expectedHex);
+                return Convert.ToHexStringLower(md5 ? MD5.HashData(input) : SHA1.HashData(input));
             }
             finally
             {

@@ -63,6 +63,10 @@ public sealed partial class PasswordHasher
         {
             return VerifyArgon2id(storedHash, password);
         }
+        if (storedHash.StartsWith(DjangoPasswordVerifier.WrappedPrefix, StringComparison.Ordinal))
+        {
+            return VerifyWrappedLegacyDigest(storedHash, password);
+        }
         if (DjangoPasswordVerifier.IsDjangoFormat(storedHash))
         {
             return DjangoPasswordVerifier.Verify(storedHash, password, _djangoPepper);
@@ -75,6 +79,16 @@ public sealed partial class PasswordHasher
     /// <see cref="PasswordHashingOptions.MaxStoredArgon2WorkKiB"/>): what verification would compute at all.
     /// </summary>
     public bool IsVerifiableArgon2id(string storedHash) => ParseArgon2id(storedHash) is not null;
+
+    /// <summary>A legacy digest wrapped at import: Argon2id of the digest the password gives; a match is re-hashed at once.</summary>
+    private PasswordVerification VerifyWrappedLegacyDigest(string storedHash, string password)
+    {
+        if (!DjangoPasswordVerifier.TryUnwrap(storedHash, password, _djangoPepper, out var digest, out var argon2id))
+        {
+            return PasswordVerification.Failed;
+        }
+        return Rehash(VerifyArgon2id(argon2id, digest) != PasswordVerification.Failed);
+    }
 
     /// <summary>Spends the time of a real verification and always fails.</summary>
     public PasswordVerification VerifyAgainstDummy(string password)

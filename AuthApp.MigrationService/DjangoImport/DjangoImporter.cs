@@ -109,7 +109,7 @@ public sealed class DjangoImporter(
             var decision = Decide(row, emailTwins, usernameTwins);
             if (decision.Stage)
             {
-                staged.Add(new StagedRow(row, decision));
+                staged.Add(new StagedRow(WithLegacyDigestWrapped(row), decision));
             }
             else
             {
@@ -128,6 +128,13 @@ public sealed class DjangoImporter(
             report.Add(outcome, row.Row.Id, row.Row.Username, reason);
         }
     }
+
+    /// <summary>
+    /// An MD5 or SHA-1 digest is written wrapped in Argon2id (the login verifies Argon2id of the digest, then re-hashes):
+    /// no fast hash reaches AuthApp's table, and its timing no longer tells which accounts were imported with one.
+    /// </summary>
+    private DjangoUserRow WithLegacyDigestWrapped(DjangoUserRow row) =>
+        DjangoPasswordVerifier.WrapLegacyDigest(row.Password, hasher.Hash) is { } wrapped ? row with { Password = wrapped } : row;
 
     private RowDecision Decide(DjangoUserRow row, Dictionary<Guid, Guid> emailTwins, Dictionary<Guid, Guid> usernameTwins)
     {
