@@ -26,7 +26,7 @@ public sealed class PasswordHashingOptions
 
     /// <summary>
     /// The most a stored <c>$argon2id$</c> value may ask for, unless the configured cost is higher: 256 MiB, and
-    /// <c>m·t</c> of 1,048,576 KiB-passes (13× the default cost of 19 MiB × 2, about a second of one core here).
+    /// <c>m·t</c> of 1,048,576 KiB-passes (27× the default cost of 19 MiB × 2, about a second of one core here).
     /// The parameters travel in the stored string, so a tampered row could otherwise hold the hashing slot for minutes.
     /// </summary>
     public const int MaxStoredArgon2MemoryKiB = 262_144;
