@@ -34,8 +34,11 @@ public sealed class Argon2idWorkspace
     private const uint Version = 0x13;
     private const uint TypeArgon2id = 2;
 
-    /// <summary>Shortest tag: NSec's BLAKE2b gives 32 to 64 bytes, and H′ of a longer tag ends with one such hash.</summary>
-    public const int MinTagBytes = 32;
+    /// <summary>
+    /// Shortest tag: libsodium's BLAKE2b gives 16 to 64 bytes (NSec exposes 32 to 64; shorter ones are asked of the same
+    /// libsodium directly), and H′ of a longer tag ends with one such hash. Django's Argon2 hasher writes 16.
+    /// </summary>
+    public const int MinTagBytes = 16;
 
     // Scratch blocks in front of the Argon2 memory: G's two temporaries, and the address generator's
     // input, output and all-zero block (never written).
@@ -208,6 +211,11 @@ public sealed class Argon2idWorkspace
             IncrementalHash.Initialize(first, out var state);
             Update(ref state, (uint)output.Length);
             IncrementalHash.Update(ref state, input);
+            if (output.Length < 32)
+            {
+                ShortBlake2b(input, output);
+                return;
+            }
             if (output.Length <= 64)
             {
                 IncrementalHash.Finalize(ref state, output);
@@ -236,8 +244,38 @@ public sealed class Argon2idWorkspace
     {
         64 => HashAlgorithm.Blake2b_512,
         32 => HashAlgorithm.Blake2b_256,
+        < 32 => HashAlgorithm.Blake2b_256, // only to start the state; ShortBlake2b computes the hash itself
         _ => new Blake2b(bytes),
     };
+
+    /// <summary>H′ for a tag of 16 to 31 bytes: BLAKE2b-T of <c>LE32(T) ‖ input</c>, by libsodium's own generichash.</summary>
+    private static void ShortBlake2b(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        var message = new byte[4 + input.Length];
+        try
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(message, (uint)output.Length);
+            input.CopyTo(message.AsSpan(4));
+            var digest = new byte[output.Length];
+            if (Sodium.GenericHash(digest, (nuint)digest.Length, message, (ulong)message.Length, null, 0) != 0)
+            {
+                throw new CryptographicException("libsodium refused the BLAKE2b length.");
+            }
+            digest.CopyTo(output);
+            CryptographicOperations.ZeroMemory(digest);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(message);
+        }
+    }
+
+    /// <summary>The libsodium that NSec ships and loads (the same native library, called by name).</summary>
+    private static class Sodium
+    {
+        [System.Runtime.InteropServices.DllImport("libsodium", EntryPoint = "crypto_generichash")]
+        internal static extern int GenericHash(byte[] output, nuint outputLength, byte[] input, ulong inputLength, byte[]? key, nuint keyLength);
+    }
 
     private static void Update(ref IncrementalHash state, uint value)
     {

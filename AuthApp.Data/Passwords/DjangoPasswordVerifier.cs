@@ -25,9 +25,10 @@ namespace AuthApp.Data.Passwords;
 /// and compared in constant time (<see cref="CryptographicOperations.FixedTimeEquals"/>) with the stored one.
 /// </para>
 /// <para>
-/// Thread-safe and allocation-bounded. Argon2 is computed by Konscious.Security.Cryptography.Argon2, which
-/// runs the lanes on thread-pool tasks while the calling thread waits; call this from the bounded hashing
-/// slot (the repo's <c>PasswordHashingGate</c>) like every other hash.
+/// Thread-safe and allocation-bounded. Django's argon2id is computed by AuthApp's own Argon2id core on the calling
+/// thread, in memory wiped when it is done; the older argon2i and argon2d by Konscious.Security.Cryptography.Argon2,
+/// which runs the lanes on thread-pool tasks while the calling thread waits. Call this from the bounded hashing slot
+/// (the repo's <c>PasswordHashingGate</c>) like every other hash.
 /// </para>
 /// </remarks>
 public static class DjangoPasswordVerifier
@@ -432,7 +433,25 @@ public static class DjangoPasswordVerifier
 
     private sealed class Argon2Hash(int type, int memoryKiB, int iterations, int lanes, byte[] salt, byte[] expected) : ParsedHash
     {
-        public override bool Matches(byte[] secret)
+        public override bool Matches(byte[] secret) => type == 2 && expected.Length >= Argon2idWorkspace.MinTagBytes
+            ? MatchesArgon2id(secret)
+            : MatchesWithKonscious(secret);
+
+        /// <summary>
+        /// Django's argon2id (its hasher's type since Django 3.2) in AuthApp's own core, on the calling thread, in a
+        /// workspace of exactly <c>m</c> KiB that is wiped when the hash is done (the bounds keep m at most 256 MiB).
+        /// </summary>
+        private bool MatchesArgon2id(byte[] secret)
+        {
+            var tag = new byte[expected.Length];
+            new Argon2idWorkspace(memoryKiB).Hash(secret, salt, secret: [], associatedData: [], lanes, memoryKiB, iterations, tag);
+            var matches = CryptographicOperations.FixedTimeEquals(tag, expected);
+            CryptographicOperations.ZeroMemory(tag);
+            return matches;
+        }
+
+        /// <summary>argon2i and argon2d (older Django), which the own core does not compute.</summary>
+        private bool MatchesWithKonscious(byte[] secret)
         {
             if (secret.Length == 0)
             {

@@ -97,7 +97,7 @@ public sealed record DjangoVector(string Name, string Password, string Pepper, s
 /// add("pbkdf2_sha1 non-ASCII", PBKDF2SHA1Fast(), "Ünïcødé-пароль")
 /// add("argon2id t=1 m=1024 p=8", Argon2Fast(), "correct horse battery staple")
 /// add("argon2id non-ASCII, no pepper", Argon2Fast(), "Pässwörd-日本-🔑", pepper="")
-/// add("argon2id empty password, no pepper (Konscious refuses empty input)", Argon2Fast(), "", pepper="")
+/// add("argon2id empty password, no pepper", Argon2Fast(), "", pepper="")
 /// add("argon2i legacy t=2 m=512 p=2", Argon2Legacy(), "correct horse battery staple")
 /// add("argon2d t=1 m=256 p=1", Argon2d(), "correct horse battery staple")
 /// add("argon2id 32-byte tag", Argon2Long(), "correct horse battery staple")
@@ -161,7 +161,7 @@ public static class DjangoVectors
         new("argon2id non-ASCII, no pepper", "Pässwörd-日本-🔑", "",
             "argon2$argon2id$v=19$m=1024,t=1,p=8$ZHJZQ1c5Z1VGYkc4eFF4NXFYaWwxVw$XXf1Zj+9Mksb7g1Z2E5GMw",
             PepperMatters: false, Refused: false),
-        new("argon2id empty password, no pepper (Konscious refuses empty input)", "", "",
+        new("argon2id empty password, no pepper", "", "",
             "argon2$argon2id$v=19$m=1024,t=1,p=8$UE8zRU5GWEIwa0JZS0VBVm15RU9mNQ$kvyeAxdMz7EJZqZa5iYfWg",
             PepperMatters: false, Refused: false),
         new("argon2i legacy t=2 m=512 p=2", "correct horse battery staple", "vector-pepper-7Q",
