@@ -76,7 +76,7 @@ public sealed partial class PasswordHasher
 
     /// <summary>
     /// Whether a stored <c>$argon2id$</c> value is well-formed and within the bounds (see
-    /// <see cref="PasswordHashingOptions.MaxStoredArgon2WorkKiB"/>): what verification would compute at all.
+    /// <see cref="PasswordHashingOptions.StoredArgon2CostFactor"/>): what verification would compute at all.
     /// </summary>
     public bool IsVerifiableArgon2id(string storedHash) => ParseArgon2id(storedHash) is not null;
 
@@ -142,9 +142,9 @@ public sealed partial class PasswordHasher
 
     private bool WithinArgon2Bounds(int memoryKiB, int iterations) =>
         memoryKiB >= 8 && iterations >= 1
-        && memoryKiB <= Math.Max(_options.MemorySizeKiB, PasswordHashingOptions.MaxStoredArgon2MemoryKiB)
-        && (long)memoryKiB * iterations <= Math.Max((long)_options.MemorySizeKiB * _options.Iterations,
-            PasswordHashingOptions.MaxStoredArgon2WorkKiB);
+        && memoryKiB <= (long)PasswordHashingOptions.StoredArgon2CostFactor * _options.MemorySizeKiB
+        && (long)memoryKiB * iterations
+            <= (long)PasswordHashingOptions.StoredArgon2CostFactor * _options.MemorySizeKiB * _options.Iterations;
 
     [GeneratedRegex(@"^m=(?<m>[0-9]{1,10}),t=(?<t>[0-9]{1,10}),p=(?<p>[0-9]{1,3})$")]
     private static partial Regex Argon2Parameters();

@@ -25,13 +25,12 @@ public sealed class PasswordHashingOptions
     public bool AcceptIdentityV3 { get; set; }
 
     /// <summary>
-    /// The most a stored <c>$argon2id$</c> value may ask for, unless the configured cost is higher: 256 MiB, and
-    /// <c>m·t</c> of 1,048,576 KiB-passes (27× the default cost of 19 MiB × 2, about a second of one core here).
-    /// The parameters travel in the stored string, so a tampered row could otherwise hold the hashing slot for minutes.
+    /// How much more than the configured cost a stored <c>$argon2id$</c> value may ask for, in memory and in m·t: 4, so
+    /// hashes made before the cost was lowered still log in, while the worst value a row can hold costs about four
+    /// default logins (m ≤ 76 MiB, m·t ≤ 155,648 KiB-passes at the default 19 MiB × 2). The parameters travel in the stored
+    /// string, so a tampered row could otherwise hold the hashing slot for minutes.
     /// </summary>
-    public const int MaxStoredArgon2MemoryKiB = 262_144;
-
-    public const long MaxStoredArgon2WorkKiB = 1_048_576;
+    public const int StoredArgon2CostFactor = 4;
 
     /// <summary>Identity v3 PBKDF2 iterations: Identity's default is 100,000 (.NET 7+); 2,000,000 is ~0.5 s here.</summary>
     public const int MaxIdentityV3Iterations = 2_000_000;

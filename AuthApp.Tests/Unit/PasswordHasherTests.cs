@@ -94,9 +94,11 @@ public sealed class PasswordHasherTests
     }
 
     [Theory]
-    [InlineData("m=262144,t=4", true)] // 256 MiB × 4: at the m·t bound of 1,048,576 KiB-passes
-    [InlineData("m=262145,t=1", false)] // over the memory bound
-    [InlineData("m=131072,t=9", false)] // under the memory bound, over m·t
+    [InlineData("m=77824,t=2", true)] // 4 × the default memory, at the m·t bound of 4 × 19,456 × 2 KiB-passes
+    [InlineData("m=19456,t=8", true)] // the default memory, 4 × its passes
+    [InlineData("m=77825,t=1", false)] // over the memory bound
+    [InlineData("m=19456,t=9", false)] // under the memory bound, over m·t
+    [InlineData("m=262144,t=4", false)] // 256 MiB × 4
     [InlineData("m=1048576,t=20", false)] // the 1 GiB × 20 passes a tampered row asked for
     [InlineData("m=19456,t=2,p=1,m=19456", false)] // a parameter twice (was a 500)
     [InlineData("t=2,m=19456,p=1", false)] // out of order
