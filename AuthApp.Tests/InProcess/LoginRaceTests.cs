@@ -37,15 +37,7 @@ public sealed class LoginRaceTests : IDisposable
         var user = await Api.RegisterAndLoginAsync();
         var token = await RequestResetAsync(user);
 
-        var login = HoldLoginAsync(user);
-        await _held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        using (var reset = await Api.PostJsonAsync("/api/v1/user/password/reset", new { token, password = NewPassword, confirm_password = NewPassword }))
-        {
-            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
-        }
-        _held.Release.SetResult();
-
-        using var refused = await login;
+        using var refused = await LoginRacingAsync(user, () => ResetAsync(token));
         await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
         Assert.Equal(0, await LiveSessionsAsync(user.Id));
         await Api.LoginAsync(user.Email, NewPassword);
@@ -56,16 +48,12 @@ public sealed class LoginRaceTests : IDisposable
     {
         var user = await Api.RegisterAndLoginAsync();
 
-        var login = HoldLoginAsync(user);
-        await _held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        using (var change = await Api.PutJsonAsync("/api/v1/user/update",
-            new { password = NewPassword, confirm_password = NewPassword, current_password = user.Password }, user.AccessToken))
+        using var refused = await LoginRacingAsync(user, async () =>
         {
+            using var change = await Api.PutJsonAsync("/api/v1/user/update",
+                new { password = NewPassword, confirm_password = NewPassword, current_password = user.Password }, user.AccessToken);
             Assert.Equal(HttpStatusCode.OK, change.StatusCode);
-        }
-        _held.Release.SetResult();
-
-        using var refused = await login;
+        });
         await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
         Assert.Equal(1, await LiveSessionsAsync(user.Id)); // the session that changed the password
         using var stillWorks = await Api.RefreshAsync(user.RefreshToken);
@@ -79,19 +67,29 @@ public sealed class LoginRaceTests : IDisposable
         await SetLegacyHashAsync(user);
         var token = await RequestResetAsync(user);
 
-        var login = HoldLoginAsync(user);
-        await _held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        using (var reset = await Api.PostJsonAsync("/api/v1/user/password/reset", new { token, password = NewPassword, confirm_password = NewPassword }))
-        {
-            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
-        }
-        _held.Release.SetResult();
-
-        using var refused = await login;
+        using var refused = await LoginRacingAsync(user, () => ResetAsync(token));
         await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
         await Api.LoginAsync(user.Email, NewPassword); // the reset's password stands
         using var old = await Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password });
         await old.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
+    }
+
+    [Theory]
+    [InlineData("revoke-sessions")]
+    [InlineData("deactivate")]
+    public async Task A_staff_action_that_commits_during_a_login_leaves_that_login_no_session(string action)
+    {
+        var staff = await _app.RegisterStaffAsync();
+        var user = await Api.RegisterAndLoginAsync();
+
+        using var refused = await LoginRacingAsync(user, async () =>
+        {
+            using var ended = await Api.PostJsonAsync($"/api/v1/admin/users/{user.Id}/{action}", new { }, staff.AccessToken);
+            Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        });
+
+        await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_credentials");
+        Assert.Equal(0, await LiveSessionsAsync(user.Id));
     }
 
     [Fact]
@@ -100,21 +98,31 @@ public sealed class LoginRaceTests : IDisposable
         var user = await Api.RegisterAndLoginAsync();
         await SetLegacyHashAsync(user);
 
-        var login = HoldLoginAsync(user);
-        await _held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        _held.Release.SetResult();
-
-        using var opened = await login;
+        using var opened = await LoginRacingAsync(user, () => Task.CompletedTask);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         await using var scope = _app.Services.CreateAsyncScope();
         var stored = await scope.ServiceProvider.GetRequiredService<AuthDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == user.Id);
         Assert.StartsWith("$argon2id$", stored.PasswordHash);
     }
 
-    private Task<HttpResponseMessage> HoldLoginAsync(TestUser user)
+    /// <summary>
+    /// Logs in as <paramref name="user"/> with the password it had, holds that login between its password check and its
+    /// session while <paramref name="change"/> commits, then lets it go on; the login's answer.
+    /// </summary>
+    private async Task<HttpResponseMessage> LoginRacingAsync(TestUser user, Func<Task> change)
     {
         _held.HoldUser = user.Id;
-        return Task.Run(() => Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password }));
+        var login = Task.Run(() => Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password }));
+        await _held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await change();
+        _held.Release.SetResult();
+        return await login;
+    }
+
+    private async Task ResetAsync(string token)
+    {
+        using var reset = await Api.PostJsonAsync("/api/v1/user/password/reset", new { token, password = NewPassword, confirm_password = NewPassword });
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
     }
 
     private async Task<string> RequestResetAsync(TestUser user)
