@@ -33,4 +33,18 @@ public sealed class User
     public Guid SecurityStamp { get; set; } = Guid.NewGuid();
 
     public List<Session> Sessions { get; set; } = [];
+
+    /// <summary>A new active account: the names as typed (trimmed; the e-mail's domain lower-cased) and normalized.</summary>
+    public static User NewAccount(string username, string email, string passwordHash, DateTimeOffset joined) => new()
+    {
+        Id = Guid.CreateVersion7(joined),
+        Username = username.Trim(),
+        NormalizedUsername = UserNormalization.Username(username),
+        Email = UserNormalization.EmailForDisplay(email),
+        NormalizedEmail = UserNormalization.Email(email),
+        PasswordHash = passwordHash,
+        IsActive = true,
+        DateJoined = joined,
+        UpdatedAt = joined,
+    };
 }

@@ -92,22 +92,11 @@ public sealed class SuperuserSeeder(
     private async Task CreateAsync(SuperuserOptions options, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        db.Users.Add(new User
-        {
-            Id = Guid.CreateVersion7(now),
-            Username = options.Username.Trim(),
-            NormalizedUsername = UserNormalization.Username(options.Username),
-            Email = UserNormalization.EmailForDisplay(options.Email!),
-            NormalizedEmail = UserNormalization.Email(options.Email!),
-            PasswordHash = hasher.Hash(options.Password!),
-            IsActive = true,
-            IsStaff = true,
-            IsSuperuser = true,
-            DateJoined = now,
-            UpdatedAt = now,
-            // The operator configured this address: it needs no link to prove it (and can log in under Users:RequireVerifiedEmail).
-            EmailVerifiedAt = now,
-        });
+        var user = User.NewAccount(options.Username, options.Email!, hasher.Hash(options.Password!), now);
+        user.IsStaff = user.IsSuperuser = true;
+        // The operator configured this address: it needs no link to prove it (and can log in under Users:RequireVerifiedEmail).
+        user.EmailVerifiedAt = now;
+        db.Users.Add(user);
         try
         {
             await db.SaveChangesAsync(ct);

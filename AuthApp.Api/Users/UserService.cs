@@ -41,7 +41,7 @@ public sealed class UserService(
         {
             return busy;
         }
-        var user = NewUser(request, hash.Value!, now.TruncateToMicroseconds());
+        var user = User.NewAccount(request.Username!, request.Email!, hash.Value!, now.TruncateToMicroseconds());
         db.Users.Add(user);
         // Under the confirmation policy the account and its first confirmation link are committed together.
         var confirmation = policy.Value.RequireVerifiedEmail && (await accountMail.QueueConfirmationAsync(user, user.DateJoined, ct)).Queued;
@@ -81,19 +81,6 @@ public sealed class UserService(
             errors.Add("email", UserRules.EmailTaken);
         }
     }
-
-    private static User NewUser(CreateUserRequest request, string passwordHash, DateTimeOffset joined) => new()
-    {
-        Id = Guid.CreateVersion7(joined),
-        Username = request.Username!.Trim(),
-        NormalizedUsername = UserNormalization.Username(request.Username!),
-        Email = UserNormalization.EmailForDisplay(request.Email!),
-        NormalizedEmail = UserNormalization.Email(request.Email!),
-        PasswordHash = passwordHash,
-        IsActive = true,
-        DateJoined = joined,
-        UpdatedAt = joined,
-    };
 
     /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
     /// <param name="cachedEntry">The cache entry as read with the request's revocation check, if it was.</param>
