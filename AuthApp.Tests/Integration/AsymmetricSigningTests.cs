@@ -174,6 +174,25 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture, ITestOut
         await ApiLogContainsAsync($"Signing key {kid} in the database was not sealed");
     }
 
+    [Fact]
+    public async Task A_retired_keys_dates_altered_without_the_key_encryption_key_make_it_verify_nothing()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var kid = new JsonWebToken(user.AccessToken).Kid;
+        await RotateAsync();
+        using (var stillValid = await Api.GetAsync("/api/v1/user/me", user.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode); // retired keys keep verifying their tokens
+        }
+
+        // Pushing the retirement out would keep a key verifying for longer: the dates are part of the seal.
+        await ExecuteAsync("UPDATE signing_keys SET retired_at = retired_at + interval '30 days' WHERE kid = @kid", ("kid", kid));
+
+        await ApiLogContainsAsync($"Signing key {kid} in the database was not sealed"); // the ring re-reads every 2 s here
+        using var me = await Api.GetAsync("/api/v1/user/me", user.AccessToken);
+        await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
+    }
+
     /// <summary>The API's console reaches the test through the orchestrator's log stream, a moment after it is written.</summary>
     private async Task ApiLogContainsAsync(string text)
     {

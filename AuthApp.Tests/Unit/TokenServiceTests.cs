@@ -138,18 +138,41 @@ public sealed class KeyRotationScheduleTests
 public sealed class PrivateKeyProtectorTests
 {
     [Fact]
-    public void Private_keys_round_trip_through_the_protector_and_are_bound_to_their_kid()
+    public void Private_keys_round_trip_through_the_protector_bound_to_their_kid_algorithm_and_dates()
     {
         var protector = new PrivateKeyProtector(Options.Create(new JwtOptions { SigningKey = "unit-test-signing-key-0123456789abcdef0123456789" }));
         using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var pkcs8 = ec.ExportPkcs8PrivateKey();
+        var created = new DateTimeOffset(2026, 12, 6, 4, 0, 0, TimeSpan.Zero);
+        SigningKey Key(string kid = "kid-1", string algorithm = "ES256", DateTimeOffset? retired = null, byte[]? sealedKey = null) => new()
+        {
+            Kid = kid, Algorithm = algorithm, PublicKey = [], EncryptedPrivateKey = sealedKey ?? [], CreatedAt = created, RetiredAt = retired,
+        };
 
-        var sealedKey = protector.Protect("kid-1", pkcs8);
+        var sealedKey = protector.Protect(Key(), pkcs8);
         Assert.False(sealedKey.AsSpan().IndexOf(pkcs8.AsSpan(^32)) >= 0, "the private scalar is not stored in clear");
-        Assert.Equal(pkcs8, protector.Unprotect("kid-1", sealedKey));
-        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect("kid-2", sealedKey));
+        Assert.Equal(pkcs8, protector.Unprotect(Key(sealedKey: sealedKey), out var legacy));
+        Assert.False(legacy);
+        foreach (var altered in new[]
+        {
+            Key("kid-2", sealedKey: sealedKey), Key(algorithm: "RS256", sealedKey: sealedKey),
+            Key(retired: created.AddDays(30), sealedKey: sealedKey),
+        })
+        {
+            Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect(altered, out _));
+        }
+        var olderCreation = Key(sealedKey: sealedKey);
+        olderCreation.CreatedAt = created.AddDays(-1);
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect(olderCreation, out _));
 
         var otherSecret = new PrivateKeyProtector(Options.Create(new JwtOptions { SigningKey = "another-deployment-secret-0123456789abcdef012345" }));
-        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => otherSecret.Unprotect("kid-1", sealedKey));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => otherSecret.Unprotect(Key(sealedKey: sealedKey), out _));
+
+        // A row sealed before the dates were bound (the kid alone) still opens, flagged for sealing again.
+        var options = new JwtOptions { SigningKey = "unit-test-signing-key-0123456789abcdef0123456789" };
+        var kek = AuthApp.Api.Common.SealedBox.DeriveKey(options.SigningKeyBytes, "authapp signing-key encryption v1");
+        var legacySealed = AuthApp.Api.Common.SealedBox.Seal(kek, pkcs8, System.Text.Encoding.UTF8.GetBytes("kid-1"));
+        Assert.Equal(pkcs8, protector.Unprotect(Key(sealedKey: legacySealed), out var wasLegacy));
+        Assert.True(wasLegacy);
     }
 }

@@ -107,7 +107,8 @@ public sealed class KeyRing(
             return;
         }
 
-        using var signing = OpenPrivateKey(active);
+        var legacy = new List<SigningKey>();
+        using var signing = OpenPrivateKey(active, legacy);
         if (signing is null)
         {
             // The newest key is not one this deployment sealed (altered, or sealed under another Jwt:SigningKey): it
@@ -121,7 +122,7 @@ public sealed class KeyRing(
         var jwks = new List<PublicJwk>();
         foreach (var key in keys)
         {
-            using var opened = key == active ? null : OpenPrivateKey(key);
+            using var opened = key == active ? null : OpenPrivateKey(key, legacy);
             var ec = ECDsa.Create();
             ec.ImportSubjectPublicKeyInfo(key.PublicKey, out _);
             if (key != active && opened is null)
@@ -135,22 +136,66 @@ public sealed class KeyRing(
         }
 
         _snapshot = new Snapshot(new SigningCredentials(privateKey, SecurityAlgorithms.EcdsaSha256), active.CreatedAt, verification, jwks);
+        await SealAgainAsync(db, legacy, ct);
     }
 
     /// <summary>
-    /// The row's private key, when the row is authentic: sealed under this deployment's key-encryption key with its kid as
-    /// associated data (AES-GCM), for ES256, and with a public key that is the private key's own. Anyone who can write to
+    /// Retires the active key: its retirement is part of its seal, so the private key is sealed again with it. A row this
+    /// deployment cannot open (already ignored) is retired as it is.
+    /// </summary>
+    private async Task RetireActiveKeysAsync(AuthDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var key in await db.SigningKeys.Where(k => k.RetiredAt == null).ToListAsync(ct))
+        {
+            byte[]? privateKey = null;
+            try
+            {
+                privateKey = protector.Unprotect(key, out _);
+            }
+            catch (CryptographicException)
+            {
+            }
+            key.RetiredAt = now;
+            if (privateKey is not null)
+            {
+                key.EncryptedPrivateKey = protector.Protect(key, privateKey);
+                CryptographicOperations.ZeroMemory(privateKey);
+            }
+        }
+    }
+
+    /// <summary>Rows sealed before their dates were bound get the current seal (only if nobody changed them meanwhile).</summary>
+    private async Task SealAgainAsync(AuthDbContext db, List<SigningKey> legacy, CancellationToken ct)
+    {
+        foreach (var key in legacy)
+        {
+            var previous = key.EncryptedPrivateKey;
+            var resealed = protector.Protect(key, protector.Unprotect(key, out _));
+            await db.SigningKeys.Where(k => k.Kid == key.Kid && k.EncryptedPrivateKey == previous)
+                .ExecuteUpdateAsync(set => set.SetProperty(k => k.EncryptedPrivateKey, resealed), ct);
+            logger.LogInformation("Signing key {Kid} sealed again with its dates bound", key.Kid);
+        }
+    }
+
+    /// <summary>
+    /// The row's private key, when the row is authentic: sealed under this deployment's key-encryption key with its kid,
+    /// algorithm, creation and retirement as associated data (AES-GCM; rows sealed before the dates were bound, with the
+    /// kid alone, are sealed again), for ES256, and with a public key that is the private key's own. Anyone who can write to
     /// the database but lacks Jwt:SigningKey can add or alter rows, but not make one that passes: such a row is ignored,
     /// so it can neither sign nor verify (and so cannot mint tokens), and it is logged as an error once.
     /// </summary>
-    private ECDsa? OpenPrivateKey(SigningKey key)
+    private ECDsa? OpenPrivateKey(SigningKey key, List<SigningKey>? sealedBeforeDatesWereBound = null)
     {
         var ec = ECDsa.Create();
         try
         {
-            ec.ImportPkcs8PrivateKey(protector.Unprotect(key.Kid, key.EncryptedPrivateKey), out _);
+            ec.ImportPkcs8PrivateKey(protector.Unprotect(key, out var legacy), out _);
             if (key.Algorithm == "ES256" && CryptographicOperations.FixedTimeEquals(ec.ExportSubjectPublicKeyInfo(), key.PublicKey))
             {
+                if (legacy)
+                {
+                    sealedBeforeDatesWereBound?.Add(key);
+                }
                 return ec;
             }
         }
@@ -183,15 +228,16 @@ public sealed class KeyRing(
         {
             using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var kid = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
-            var now = time.GetUtcNow();
+            var now = time.GetUtcNow().TruncateToMicroseconds(); // what PostgreSQL keeps, and so what the seal binds
             var created = new SigningKey
             {
                 Kid = kid,
                 Algorithm = SecurityAlgorithms.EcdsaSha256,
                 PublicKey = ec.ExportSubjectPublicKeyInfo(),
-                EncryptedPrivateKey = protector.Protect(kid, ec.ExportPkcs8PrivateKey()),
+                EncryptedPrivateKey = [],
                 CreatedAt = now,
             };
+            created.EncryptedPrivateKey = protector.Protect(created, ec.ExportPkcs8PrivateKey());
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
@@ -204,7 +250,7 @@ public sealed class KeyRing(
                 {
                     return false;
                 }
-                await db.SigningKeys.Where(k => k.RetiredAt == null).ExecuteUpdateAsync(set => set.SetProperty(k => k.RetiredAt, now), ct);
+                await RetireActiveKeysAsync(db, now, ct);
                 db.SigningKeys.Add(created);
                 if (audit is not null)
                 {
