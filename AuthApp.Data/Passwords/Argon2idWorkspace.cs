@@ -32,7 +32,8 @@ public sealed class Argon2idWorkspace
     internal const int BlockWords = Argon2Compression.BlockWords;
     private const int SyncPoints = 4;
     private const uint Version = 0x13;
-    private const uint TypeArgon2id = 2;
+    /// <summary>Argon2's types (RFC 9106 §3.1): AuthApp writes Argon2id; Django's older hashes may be Argon2d or Argon2i.</summary>
+    internal const int TypeArgon2d = 0, TypeArgon2i = 1, TypeArgon2id = 2;
 
     /// <summary>
     /// Shortest tag: libsodium's BLAKE2b gives 16 to 64 bytes (NSec exposes 32 to 64; shorter ones are asked of the same
@@ -96,10 +97,15 @@ public sealed class Argon2idWorkspace
     public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int passes, Span<byte> tag) =>
         Hash(password, salt, secret: [], associatedData: [], lanes: 1, memoryKiB, passes, tag);
 
-    /// <summary>Argon2id in full (RFC 9106 §3), as its test vector needs: secret, associated data, lanes.</summary>
+    /// <summary>
+    /// Argon2 in full (RFC 9106 §3), as its test vector and Django's hashes need: secret, associated data, lanes, and the
+    /// type (Argon2id unless said; Argon2i and Argon2d differ only in how reference blocks are chosen, and in H₀).
+    /// </summary>
     internal void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret,
-        ReadOnlySpan<byte> associatedData, int lanes, int memoryKiB, int passes, Span<byte> tag)
+        ReadOnlySpan<byte> associatedData, int lanes, int memoryKiB, int passes, Span<byte> tag, int type = TypeArgon2id)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(type, TypeArgon2d);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(type, TypeArgon2id);
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lanes, 0xFF_FFFF);
         ArgumentOutOfRangeException.ThrowIfLessThan(memoryKiB, 2 * SyncPoints * lanes);
@@ -114,11 +120,11 @@ public sealed class Argon2idWorkspace
         }
         // m′: the memory rounded down to a multiple of 4·p blocks (RFC 9106 §3.2, step 3).
         var segmentLength = memoryKiB / (SyncPoints * lanes);
-        var shape = new Shape(lanes, segmentLength * SyncPoints, segmentLength, segmentLength * SyncPoints * lanes, passes);
+        var shape = new Shape(lanes, segmentLength * SyncPoints, segmentLength, segmentLength * SyncPoints * lanes, passes, type);
         Span<byte> h0 = stackalloc byte[64 + 8];
         try
         {
-            InitialHash(password, salt, secret, associatedData, lanes, memoryKiB, passes, tag.Length, h0[..64]);
+            InitialHash(password, salt, secret, associatedData, lanes, memoryKiB, passes, tag.Length, h0[..64], type);
             // The first two blocks of each lane: H′(H₀ ‖ LE32(0 or 1) ‖ LE32(lane)).
             for (var lane = 0; lane < lanes; lane++)
             {
@@ -175,7 +181,8 @@ public sealed class Argon2idWorkspace
     /// H₀ = BLAKE2b-512 over the parameters and the inputs, each input preceded by its length (RFC 9106 §3.2, step 1).
     /// </summary>
     internal static void InitialHash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret,
-        ReadOnlySpan<byte> associatedData, int lanes, int memoryKiB, int passes, int tagLength, Span<byte> h0)
+        ReadOnlySpan<byte> associatedData, int lanes, int memoryKiB, int passes, int tagLength, Span<byte> h0,
+        int type = TypeArgon2id)
     {
         IncrementalHash.Initialize(HashAlgorithm.Blake2b_512, out var state);
         Update(ref state, (uint)lanes);
@@ -183,7 +190,7 @@ public sealed class Argon2idWorkspace
         Update(ref state, (uint)memoryKiB);
         Update(ref state, (uint)passes);
         Update(ref state, Version);
-        Update(ref state, TypeArgon2id);
+        Update(ref state, (uint)type);
         UpdateWithLength(ref state, password);
         UpdateWithLength(ref state, salt);
         UpdateWithLength(ref state, secret);
@@ -284,7 +291,7 @@ public sealed class Argon2idWorkspace
         IncrementalHash.Update(ref state, bytes);
     }
 
-    private readonly record struct Shape(int Lanes, int LaneLength, int SegmentLength, int Blocks, int Passes);
+    private readonly record struct Shape(int Lanes, int LaneLength, int SegmentLength, int Blocks, int Passes, int Type);
 
     /// <summary>Fills one segment (a quarter of a lane) in one pass (RFC 9106 §3.4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -292,7 +299,8 @@ public sealed class Argon2idWorkspace
     {
         // Argon2id: the first half of the first pass takes reference indices from a generator (independent of
         // the password, against side channels), everything after from the previous block (against trade-offs).
-        var dataIndependent = pass == 0 && slice < SyncPoints / 2;
+        // Argon2i always uses the generator, Argon2d never.
+        var dataIndependent = shape.Type == TypeArgon2i || (shape.Type == TypeArgon2id && pass == 0 && slice < SyncPoints / 2);
         var input = Scratch(AddressInput);
         var addresses = Scratch(Addresses);
         if (dataIndependent)
@@ -303,7 +311,7 @@ public sealed class Argon2idWorkspace
             input[2] = (ulong)slice;
             input[3] = (ulong)shape.Blocks;
             input[4] = (ulong)shape.Passes;
-            input[5] = TypeArgon2id;
+            input[5] = (ulong)shape.Type;
         }
         var laneStart = lane * shape.LaneLength;
         var first = pass == 0 && slice == 0 ? 2 : 0; // blocks 0 and 1 of each lane come from H₀

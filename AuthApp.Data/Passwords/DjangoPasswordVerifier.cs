@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using KonsciousArgon2 = Konscious.Security.Cryptography.Argon2;
 
 namespace AuthApp.Data.Passwords;
 
@@ -25,10 +24,9 @@ namespace AuthApp.Data.Passwords;
 /// and compared in constant time (<see cref="CryptographicOperations.FixedTimeEquals"/>) with the stored one.
 /// </para>
 /// <para>
-/// Thread-safe and allocation-bounded. Django's argon2id is computed by AuthApp's own Argon2id core on the calling
-/// thread, in memory wiped when it is done; the older argon2i and argon2d by Konscious.Security.Cryptography.Argon2,
-/// which runs the lanes on thread-pool tasks while the calling thread waits. Call this from the bounded hashing slot
-/// (the repo's <c>PasswordHashingGate</c>) like every other hash.
+/// Thread-safe and allocation-bounded. Django's Argon2 (argon2id, argon2i, argon2d) is computed by AuthApp's own Argon2
+/// core on the calling thread, in memory wiped when it is done. Call this from the bounded hashing slot (the repo's
+/// <c>PasswordHashingGate</c>) like every other hash.
 /// </para>
 /// </remarks>
 public static class DjangoPasswordVerifier
@@ -431,45 +429,19 @@ public static class DjangoPasswordVerifier
         }
     }
 
+    /// <summary>
+    /// Django's Argon2 (argon2id since Django 3.2; argon2i and argon2d before) in AuthApp's own core, on the calling thread,
+    /// in a workspace of exactly <c>m</c> KiB that is wiped when the hash is done (the bounds keep m at most 256 MiB).
+    /// </summary>
     private sealed class Argon2Hash(int type, int memoryKiB, int iterations, int lanes, byte[] salt, byte[] expected) : ParsedHash
     {
-        public override bool Matches(byte[] secret) => type == 2 && expected.Length >= Argon2idWorkspace.MinTagBytes
-            ? MatchesArgon2id(secret)
-            : MatchesWithKonscious(secret);
-
-        /// <summary>
-        /// Django's argon2id (its hasher's type since Django 3.2) in AuthApp's own core, on the calling thread, in a
-        /// workspace of exactly <c>m</c> KiB that is wiped when the hash is done (the bounds keep m at most 256 MiB).
-        /// </summary>
-        private bool MatchesArgon2id(byte[] secret)
+        public override bool Matches(byte[] secret)
         {
             var tag = new byte[expected.Length];
-            new Argon2idWorkspace(memoryKiB).Hash(secret, salt, secret: [], associatedData: [], lanes, memoryKiB, iterations, tag);
+            new Argon2idWorkspace(memoryKiB).Hash(secret, salt, secret: [], associatedData: [], lanes, memoryKiB, iterations, tag, type);
             var matches = CryptographicOperations.FixedTimeEquals(tag, expected);
             CryptographicOperations.ZeroMemory(tag);
             return matches;
-        }
-
-        /// <summary>argon2i and argon2d (older Django), which the own core does not compute.</summary>
-        private bool MatchesWithKonscious(byte[] secret)
-        {
-            if (secret.Length == 0)
-            {
-                // Konscious refuses an empty password; only an empty password with an empty pepper gets here.
-                return false;
-            }
-            KonsciousArgon2 argon2 = type switch
-            {
-                0 => new Konscious.Security.Cryptography.Argon2d(secret),
-                1 => new Konscious.Security.Cryptography.Argon2i(secret),
-                _ => new Konscious.Security.Cryptography.Argon2id(secret),
-            };
-            argon2.Salt = salt;
-            argon2.MemorySize = memoryKiB;
-            argon2.Iterations = iterations;
-            argon2.DegreeOfParallelism = lanes;
-            var actual = argon2.GetBytesAsync(expected.Length).GetAwaiter().GetResult();
-            return CryptographicOperations.FixedTimeEquals(actual, expected);
         }
     }
 

@@ -15,13 +15,52 @@ public sealed partial class Argon2ReferenceTests
     private static partial int Argon2idHashRaw(uint passes, uint memoryKiB, uint lanes, ReadOnlySpan<byte> password, nuint passwordLength,
         ReadOnlySpan<byte> salt, nuint saltLength, Span<byte> tag, nuint tagLength);
 
-    private static byte[] Reference(byte[] password, byte[] salt, int lanes, int memoryKiB, int passes, int tagLength)
+    [LibraryImport("libargon2.so.1", EntryPoint = "argon2i_hash_raw")]
+    private static partial int Argon2iHashRaw(uint passes, uint memoryKiB, uint lanes, ReadOnlySpan<byte> password, nuint passwordLength,
+        ReadOnlySpan<byte> salt, nuint saltLength, Span<byte> tag, nuint tagLength);
+
+    [LibraryImport("libargon2.so.1", EntryPoint = "argon2d_hash_raw")]
+    private static partial int Argon2dHashRaw(uint passes, uint memoryKiB, uint lanes, ReadOnlySpan<byte> password, nuint passwordLength,
+        ReadOnlySpan<byte> salt, nuint saltLength, Span<byte> tag, nuint tagLength);
+
+    /// <summary>The reference library's tag: Argon2d (0), Argon2i (1) or Argon2id (2).</summary>
+    private static byte[] Reference(byte[] password, byte[] salt, int lanes, int memoryKiB, int passes, int tagLength, int type = 2)
     {
         var tag = new byte[tagLength];
-        var result = Argon2idHashRaw((uint)passes, (uint)memoryKiB, (uint)lanes, password, (nuint)password.Length,
-            salt, (nuint)salt.Length, tag, (nuint)tag.Length);
+        var (t, m, p) = ((uint)passes, (uint)memoryKiB, (uint)lanes);
+        var result = type switch
+        {
+            0 => Argon2dHashRaw(t, m, p, password, (nuint)password.Length, salt, (nuint)salt.Length, tag, (nuint)tag.Length),
+            1 => Argon2iHashRaw(t, m, p, password, (nuint)password.Length, salt, (nuint)salt.Length, tag, (nuint)tag.Length),
+            _ => Argon2idHashRaw(t, m, p, password, (nuint)password.Length, salt, (nuint)salt.Length, tag, (nuint)tag.Length),
+        };
         Assert.True(result == 0, $"libargon2 refused the parameters (error {result})");
         return tag;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Argon2d_and_argon2i_equal_the_reference_implementation_too(int type)
+    {
+        var random = new Random(40 + type);
+        var workspace = new Argon2idWorkspace(2048);
+        for (var i = 0; i < 40; i++)
+        {
+            var lanes = random.Next(1, 9);
+            var memory = random.Next(8 * lanes, 2049);
+            var passes = random.Next(1, 4);
+            var tagLength = random.Next(16, 100);
+            var password = new byte[random.Next(0, 64)];
+            random.NextBytes(password);
+            var salt = new byte[16];
+            random.NextBytes(salt);
+
+            var tag = new byte[tagLength];
+            workspace.Hash(password, salt, secret: [], associatedData: [], lanes, memory, passes, tag, type);
+            Assert.True(Reference(password, salt, lanes, memory, passes, tagLength, type).AsSpan().SequenceEqual(tag),
+                $"type {type}, input {i}: p={lanes}, m={memory}, t={passes}, T={tagLength}");
+        }
     }
 
     [Theory]
