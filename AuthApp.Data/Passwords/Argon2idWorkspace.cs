@@ -210,6 +210,11 @@ public sealed class Argon2idWorkspace
     /// </summary>
     internal static void HPrime(ReadOnlySpan<byte> input, Span<byte> output)
     {
+        if (output.Length < 32)
+        {
+            ShortBlake2b(input, output);
+            return;
+        }
         var first = output.Length <= 64 ? Blake2b(output.Length) : HashAlgorithm.Blake2b_512;
         Span<byte> v = stackalloc byte[64];
         Span<byte> next = stackalloc byte[64];
@@ -218,11 +223,6 @@ public sealed class Argon2idWorkspace
             IncrementalHash.Initialize(first, out var state);
             Update(ref state, (uint)output.Length);
             IncrementalHash.Update(ref state, input);
-            if (output.Length < 32)
-            {
-                ShortBlake2b(input, output);
-                return;
-            }
             if (output.Length <= 64)
             {
                 IncrementalHash.Finalize(ref state, output);
@@ -251,7 +251,6 @@ public sealed class Argon2idWorkspace
     {
         64 => HashAlgorithm.Blake2b_512,
         32 => HashAlgorithm.Blake2b_256,
-        < 32 => HashAlgorithm.Blake2b_256, // only to start the state; ShortBlake2b computes the hash itself
         _ => new Blake2b(bytes),
     };
 
