@@ -3,6 +3,7 @@ using AuthApp.Api.Audit;
 using AuthApp.Api.Auth;
 using AuthApp.Api.Email;
 using AuthApp.Api.Health;
+using AuthApp.Api.OAuth;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Recovery;
 using AuthApp.Api.Throttling;
@@ -30,7 +31,8 @@ builder.Services
     .AddRecovery()
     .AddAuth()
     .AddAudit()
-    .AddAdmin();
+    .AddAdmin()
+    .AddOAuth(builder.Environment.IsDevelopment());
 
 var app = builder.Build();
 
@@ -57,5 +59,6 @@ app.MapRecovery();
 app.MapAdmin();
 app.MapAudit();
 app.MapTokens();
+app.MapOAuth();
 
 app.Run();

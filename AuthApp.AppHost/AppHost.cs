@@ -13,8 +13,9 @@ try
     // The SMTP server ("mail"): smtp4dev (local program or container) while developing, a real provider's secret connection string when published.
     var mail = builder.AddMailServer(infrastructure);
 
-    // HS256 signing secret: generated once and kept in user secrets, or set as Parameters:jwt-signing-key
-    // (the original Django service's SECRET_KEY, to keep its simplejwt consumers validating AuthApp's tokens).
+    // ES256 (the default) seals its private keys with this secret; HS256 (AuthApp:Jwt:SigningAlgorithm=HS256) signs with it:
+    // generated once and kept in user secrets, or set as Parameters:jwt-signing-key (the original Django service's
+    // SECRET_KEY, to keep its simplejwt consumers validating AuthApp's tokens).
     var jwtSigningKey = builder.AddParameter("jwt-signing-key",
         new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
 
@@ -27,6 +28,7 @@ try
         .WithSuperuserSeed(builder)
         .WithDjangoImport(builder)
         .WithDjangoPepper(djangoPepper)
+        .WithDeclaredClients() // every service declared below with .WithAuthApp(api)
         .WithEnvironmentNameInRunMode(builder, "DOTNET_ENVIRONMENT");
 
     var api = builder.AddProject<Projects.AuthApp_Api>("api")
@@ -36,6 +38,7 @@ try
         .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
         .WithEmailSettings(builder)
         .WithSigningAlgorithm(builder)
+        .WithIssuer(builder)
         .WithDjangoPepper(djangoPepper)
         .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
         .WithReplicas(apiReplicas)
@@ -53,6 +56,9 @@ try
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints()
         .WithUrlForEndpoint("http", url => url.DisplayText = "Staff console");
+
+    // The samples (AuthApp:Samples=true): two services that trust AuthApp through the client integration.
+    builder.AddSamples(api);
 
     // A resource that others wait for and that fails is named in the terminal, with its last error and its logs.
     builder.AddStartupFailureReporter();

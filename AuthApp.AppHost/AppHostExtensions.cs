@@ -56,13 +56,23 @@ public static class AppHostExtensions
         pepper is null ? service : service.WithEnvironment("Passwords__Django__Pepper", pepper);
 
     /// <summary>
-    /// <c>AuthApp:Jwt:SigningAlgorithm</c> = ES256 switches the API to rotating asymmetric keys with a JWKS;
-    /// unset, the API's default (HS256 with the jwt-signing-key secret) applies.
+    /// ES256 by default: rotating key pairs, public keys at /.well-known/jwks.json, so services validate tokens without
+    /// holding any secret. <c>AuthApp:Jwt:SigningAlgorithm</c> = HS256 is the explicit choice for living beside the
+    /// original Django service's simplejwt consumers, which validate with the shared secret (and could mint tokens).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSigningAlgorithm(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder) =>
-        builder.Configuration["AuthApp:Jwt:SigningAlgorithm"] is { Length: > 0 } algorithm
-            ? api.WithEnvironment("Jwt__SigningAlgorithm", algorithm)
-            : api;
+        api.WithEnvironment("Jwt__SigningAlgorithm", builder.Configuration["AuthApp:Jwt:SigningAlgorithm"] is { Length: > 0 } algorithm
+            ? algorithm
+            : "ES256");
+
+    /// <summary>
+    /// The tokens' <c>iss</c> and the discovery document's <c>issuer</c>: <c>AuthApp:Issuer</c> when set (a deployment's
+    /// own domain), otherwise the API's endpoint as the AppHost (or the published environment) exposes it.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithIssuer(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder) =>
+        builder.Configuration["AuthApp:Issuer"] is { Length: > 0 } issuer
+            ? api.WithEnvironment("Jwt__Issuer", issuer)
+            : api.WithEnvironment("Jwt__Issuer", api.GetEndpoint("http"));
 
     /// <summary>
     /// The AppHost's own environment (Development, from its launch profile) for a service it runs here.

@@ -43,11 +43,16 @@ public static class AuditActions
     public const string ListKeys = "keys.list";
     public const string RotateKey = "keys.rotate";
     public const string ListAudit = "audit.list";
+    public const string ListClients = "clients.list";
+    public const string CreateClient = "client.create";
+    public const string RotateClientSecret = "client.rotate_secret";
+    public const string DisableClient = "client.disable";
+    public const string EnableClient = "client.enable";
 
     public static readonly IReadOnlyList<string> All =
     [
         ListUsers, ViewUser, ListSessions, Deactivate, Activate, GrantStaff, RevokeStaff, RevokeSessions, RevokeSession,
-        ListKeys, RotateKey, ListAudit,
+        ListKeys, RotateKey, ListAudit, ListClients, CreateClient, RotateClientSecret, DisableClient, EnableClient,
     ];
 }
 

@@ -1,3 +1,4 @@
+using AuthApp.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -14,6 +15,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,6 +27,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         modelBuilder.Entity<AccountToken>(ConfigureAccountTokens);
         modelBuilder.Entity<OutboxMessage>(ConfigureOutboxMessages);
         modelBuilder.Entity<AuditEntry>(ConfigureAuditEntries);
+        ConfigureOAuth(modelBuilder);
     }
 
     private static void ConfigureUsers(EntityTypeBuilder<User> user)
@@ -53,6 +56,10 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         session.HasIndex(s => s.ExpiresAt);
         session.HasIndex(s => s.RevokedAt);
         session.HasIndex(s => s.RevocationSeq);
+        session.Property(s => s.ClientId).HasMaxLength(100);
+        // A client's sessions are ended together (disabled, secret rotated); user sessions leave it null.
+        session.HasIndex(s => s.ClientId).HasFilter("client_id IS NOT NULL");
+        session.ToTable(t => t.HasCheckConstraint("ck_sessions_user_or_client", "(user_id IS NULL) <> (client_id IS NULL)"));
         // Every refresh updates its session's row in place. None of the rotation columns is indexed, so with room
         // left on the page PostgreSQL makes it a heap-only update: no index entry written, the old version pruned.
         session.HasStorageParameter("fillfactor", 80);
@@ -120,5 +127,15 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         entry.HasIndex(e => new { e.OccurredAt, e.Id });
         entry.HasIndex(e => new { e.ActorId, e.OccurredAt });
         entry.HasIndex(e => new { e.TargetUserId, e.OccurredAt });
+    }
+
+    /// <summary>OpenIddict's four tables (AuthApp's client entity adds audiences and a disabled flag), snake_case like the rest.</summary>
+    private static void ConfigureOAuth(ModelBuilder modelBuilder)
+    {
+        modelBuilder.UseOpenIddict<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, Guid>();
+        modelBuilder.Entity<OAuthClient>().ToTable("oauth_clients");
+        modelBuilder.Entity<OAuthAuthorization>().ToTable("oauth_authorizations");
+        modelBuilder.Entity<OAuthScope>().ToTable("oauth_scopes");
+        modelBuilder.Entity<OAuthToken>().ToTable("oauth_tokens");
     }
 }

@@ -3,12 +3,17 @@ namespace AuthApp.Data;
 /// <summary>
 /// One login: every token pair issued by rotation belongs to it (<c>sid</c> claim). Revoking the
 /// session stops all of its refresh tokens and, through the Redis blacklist, its access tokens.
+/// A client-credentials grant is a session too, of a client rather than a user (exactly one of
+/// <see cref="UserId"/> and <see cref="ClientId"/> is set), so that one revocation path ends both.
 /// </summary>
 public sealed class Session
 {
     public Guid Id { get; set; }
-    public Guid UserId { get; set; }
+    public Guid? UserId { get; set; }
     public User? User { get; set; }
+
+    /// <summary>The OAuth client whose client-credentials grant opened this session (no user, no refresh token).</summary>
+    public string? ClientId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>The absolute end of the session: no refresh extends it.</summary>
@@ -66,6 +71,9 @@ public static class SessionRevocationReasons
     public const string PasswordReset = "password_reset";
     public const string Deactivated = "deactivated";
     public const string AdminRevoked = "admin_revoked";
+    public const string TokenRevoked = "token_revoked";
+    public const string ClientDisabled = "client_disabled";
+    public const string ClientSecretRotated = "client_secret_rotated";
 }
 
 /// <summary>

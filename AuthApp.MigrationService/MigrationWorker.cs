@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace AuthApp.MigrationService;
 
 /// <summary>
-/// Applies the EF Core migrations (the only place that does), seeds the configured superuser, imports the
+/// Applies the EF Core migrations (the only place that does), seeds the configured superuser and the clients the
+/// AppHost declares, imports the
 /// original Django service's users when <c>Import:Django:ConnectionString</c> is set, then stops the host.
 /// The AppHost starts the API only after this exits 0.
 /// </summary>
@@ -66,8 +67,10 @@ public sealed class MigrationWorker(
             {
                 await scope.ServiceProvider.GetRequiredService<SuperuserSeeder>().SeedAsync(stoppingToken);
             }
+            // The clients the AppHost declares are registered before the API (and the services that need them) start.
+            await scope.ServiceProvider.GetRequiredService<ClientSeeder>().SeedAsync(stoppingToken);
         }
-        catch (SuperuserSeedException ex)
+        catch (SeedException ex)
         {
             // The operator's setting, not the code, is at fault: one line with the fix, no stack trace.
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);

@@ -1,4 +1,5 @@
 using AuthApp.Data;
+using AuthApp.Data.OAuth;
 using AuthApp.Data.Passwords;
 using AuthApp.MigrationService;
 using AuthApp.MigrationService.DjangoImport;
@@ -17,6 +18,9 @@ builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(Password
 builder.Services.AddPasswordHasher();
 builder.Services.AddOptions<SuperuserOptions>().BindConfiguration(SuperuserOptions.Section);
 builder.Services.AddScoped<SuperuserSeeder>();
+builder.Services.AddOAuthClientStore();
+builder.Services.AddOptions<DeclaredClientsOptions>().BindConfiguration(DeclaredClientsOptions.Section);
+builder.Services.AddScoped<ClientSeeder>();
 builder.Services.AddDjangoImport();
 if (importOnly)
 {

@@ -11,7 +11,7 @@ namespace AuthApp.MigrationService;
 /// A seed the operator asked for and that cannot be applied as asked: the message names the conflict and the fix in one
 /// line, because it is read in a terminal by someone who just typed a setting, not by a developer with a debugger.
 /// </summary>
-public sealed class SuperuserSeedException(string message) : Exception(message);
+public sealed class SeedException(string message) : Exception(message);
 
 /// <summary>
 /// Django's <c>createsuperuser</c>, idempotent: the account with the configured e-mail is created once, then only made
@@ -46,19 +46,19 @@ public sealed class SuperuserSeeder(
     {
         if (!MailAddress.TryCreate(options.Email!.Trim(), out _))
         {
-            throw new SuperuserSeedException(
+            throw new SeedException(
                 $"AuthApp:Superuser:Email '{options.Email}' is not an e-mail address; set it to the superuser's address.");
         }
         // A reserved name is fine here: the default superuser is "superuser", which nobody else may register.
         var problems = UsernameRules.Check(options.Username.Trim()).Where(p => p != UsernameProblem.Reserved).ToList();
         if (problems.Count > 0)
         {
-            throw new SuperuserSeedException($"AuthApp:Superuser:Username '{options.Username}' is not a valid username "
+            throw new SeedException($"AuthApp:Superuser:Username '{options.Username}' is not a valid username "
                 + $"({string.Join(", ", problems)}); use 3–30 letters and digits.");
         }
         if (options.Password!.Length < MinPasswordLength)
         {
-            throw new SuperuserSeedException(
+            throw new SeedException(
                 $"The superuser password (Parameters:superuser-password) has fewer than {MinPasswordLength} characters; set a longer one.");
         }
     }
@@ -109,7 +109,7 @@ public sealed class SuperuserSeeder(
         logger.LogInformation("Created superuser {Email}", options.Email);
     }
 
-    private static SuperuserSeedException UsernameConflict(SuperuserOptions options, string? holderEmail) => new(
+    private static SeedException UsernameConflict(SuperuserOptions options, string? holderEmail) => new(
         $"The superuser cannot be seeded: the username '{options.Username.Trim()}' belongs to another account"
         + (holderEmail is null ? "" : $" ({holderEmail})")
         + $". Set AuthApp:Superuser:Username to a free name, or AuthApp:Superuser:Email to that account's address.");

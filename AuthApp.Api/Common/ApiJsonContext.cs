@@ -39,4 +39,9 @@ namespace AuthApp.Api.Common;
 [JsonSerializable(typeof(AuthApp.Api.Tokens.Keys.JsonWebKeySetResponse))]
 [JsonSerializable(typeof(AuthApp.Api.Tokens.Keys.SigningKeyInfo))]
 [JsonSerializable(typeof(List<AuthApp.Api.Tokens.Keys.SigningKeyInfo>))]
+[JsonSerializable(typeof(AuthApp.Api.OAuth.RevocationFeedPage))]
+[JsonSerializable(typeof(AuthApp.Api.OAuth.ClientInfo))]
+[JsonSerializable(typeof(List<AuthApp.Api.OAuth.ClientInfo>))]
+[JsonSerializable(typeof(AuthApp.Api.OAuth.ClientWithSecret))]
+[JsonSerializable(typeof(AuthApp.Api.OAuth.CreateClientRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

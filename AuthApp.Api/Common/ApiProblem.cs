@@ -61,6 +61,8 @@ public static class ErrorCodes
     public const string TokenUserMismatch = "token_user_mismatch";
     public const string UserNotFound = "user_not_found";
     public const string SessionNotFound = "session_not_found";
+    public const string ClientNotFound = "client_not_found";
+    public const string ClientExists = "client_exists";
     public const string KeyRotationUnavailable = "key_rotation_unavailable";
     public const string AccountTokenInvalid = "account_token_invalid";
     public const string EmailNotVerified = "email_not_verified";

@@ -29,6 +29,8 @@ public static class OutcomeResults
         [ErrorCodes.EmailNotVerified] = StatusCodes.Status403Forbidden,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.ClientNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.ClientExists] = StatusCodes.Status409Conflict,
         [ErrorCodes.KeyRotationUnavailable] = StatusCodes.Status409Conflict,
         [ErrorCodes.EmailAlreadyVerified] = StatusCodes.Status409Conflict,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,

@@ -10,7 +10,14 @@ public sealed class JwtOptions
     public const int MinimumKeyBytes = 32; // HS256 needs a key of at least 256 bits (RFC 7518 §3.2)
 
     public string SigningKey { get; set; } = "";
-    public string Issuer { get; set; } = "authapp";
+
+    /// <summary>
+    /// The tokens' <c>iss</c> and the discovery document's <c>issuer</c>: the URL other services reach AuthApp at, so
+    /// that <c>AddJwtBearer(o => o.Authority = issuer)</c> finds <c>/.well-known/openid-configuration</c>. The AppHost
+    /// sets it to the API's endpoint; a deployment behind its own domain sets it to that. Kept in the form
+    /// <see cref="Uri.AbsoluteUri"/> gives (a bare host gets its trailing '/'), as OpenIddict publishes it.
+    /// </summary>
+    public string Issuer { get; set; } = "";
     public string Audience { get; set; } = "authapp-clients";
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
@@ -21,9 +28,10 @@ public sealed class JwtOptions
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// <c>HS256</c> (default): one shared secret, <see cref="SigningKey"/>. <c>ES256</c>: key pairs kept in
-    /// PostgreSQL, a <c>kid</c> in every token, public keys at /.well-known/jwks.json, rotation; the secret
-    /// then encrypts the private keys at rest.
+    /// <c>HS256</c> (the API's default alone; the AppHost chooses ES256): one shared secret, <see cref="SigningKey"/>,
+    /// which every validator must hold — for living beside the original service's simplejwt consumers. <c>ES256</c>:
+    /// key pairs kept in PostgreSQL, a <c>kid</c> in every token, public keys at /.well-known/jwks.json, rotation; the
+    /// secret then encrypts the private keys at rest.
     /// </summary>
     public string SigningAlgorithm { get; set; } = HS256;
 
@@ -54,6 +62,13 @@ public sealed class JwtOptions
     public TimeSpan RefreshReuseGraceWindow { get; set; } = TimeSpan.Zero;
 
     public byte[] SigningKeyBytes => Encoding.UTF8.GetBytes(SigningKey);
+
+    public static bool IsIssuerUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" &&
+        string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment);
+
+    /// <summary>The issuer as OpenIddict writes it in discovery (<see cref="Uri.AbsoluteUri"/>), so that it equals <c>iss</c>.</summary>
+    public static string NormalizeIssuer(string value) => IsIssuerUrl(value) ? new Uri(value).AbsoluteUri : value;
 }
 
 /// <summary>Stops the API at start-up, with a message that says what to set, when the token settings cannot be safe.</summary>
@@ -70,9 +85,14 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         {
             failures.Add($"Jwt:SigningKey is {options.SigningKeyBytes.Length} bytes; HS256 needs at least {JwtOptions.MinimumKeyBytes} bytes (256 bits).");
         }
-        if (string.IsNullOrWhiteSpace(options.Issuer) || string.IsNullOrWhiteSpace(options.Audience))
+        if (!JwtOptions.IsIssuerUrl(options.Issuer))
         {
-            failures.Add("Jwt:Issuer and Jwt:Audience must not be empty.");
+            failures.Add($"Jwt:Issuer must be the absolute http(s) URL services reach AuthApp at (the AppHost sets it), not '{options.Issuer}'. " +
+                "Set Jwt__Issuer, for example to https://auth.example.com/.");
+        }
+        if (string.IsNullOrWhiteSpace(options.Audience))
+        {
+            failures.Add("Jwt:Audience must not be empty.");
         }
         if (options.AccessTokenLifetime <= TimeSpan.Zero || options.RefreshTokenLifetime <= TimeSpan.Zero || options.SessionLifetime <= TimeSpan.Zero)
         {

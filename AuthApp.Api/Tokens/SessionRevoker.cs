@@ -31,6 +31,17 @@ public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations
         return ids.Count == 0 ? PendingRevocation.None : await NumberAndRevokeAsync(ids, reason, now, ct);
     }
 
+    /// <summary>In the caller's open transaction, like <see cref="RevokeInTransactionAsync"/>: every live session of a client.</summary>
+    public async Task<PendingRevocation> RevokeClientInTransactionAsync(string clientId, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("RevokeClientInTransactionAsync needs the caller's open transaction.");
+        }
+        var ids = await LiveSessionIdsAsync(db.Sessions.Where(s => s.ClientId == clientId), now, ct);
+        return ids.Count == 0 ? PendingRevocation.None : await NumberAndRevokeAsync(ids, reason, now, ct);
+    }
+
     /// <summary>
     /// In the caller's open transaction, what a change of credentials or standing does: the account gets a new security
     /// stamp, and every live session but <paramref name="keptSessionId"/> (the caller's own, on a password change) ends;

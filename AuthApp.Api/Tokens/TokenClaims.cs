@@ -8,6 +8,8 @@ public static class TokenClaims
     public const string SessionId = "sid";
     public const string Username = "username";
     public const string Role = "role";
+    public const string ClientId = "client_id";
+    public const string Scope = "scope";
 
     public const string AccessType = "access";
     public const string RefreshType = "refresh";

@@ -53,10 +53,66 @@ public sealed class TokenService
         _time = time;
         _telemetry = telemetry;
         ValidationParameters = CreateValidationParameters();
+        _anyAudience = new(() =>
+        {
+            var parameters = ValidationParameters.Clone();
+            parameters.ValidateAudience = false;
+            return parameters;
+        });
     }
 
     public TokenValidationParameters ValidationParameters { get; }
     public JwtOptions Options => _options;
+
+    /// <summary>
+    /// A client-credentials access token: the client is its subject (<c>sub</c> and <c>client_id</c>), its session
+    /// (<c>sid</c>) is revoked like a user's, <c>aud</c> names the services it may call and <c>scope</c> what it may do.
+    /// Typed <c>at+jwt</c> (RFC 9068), which also keeps it from passing as a user's token anywhere in AuthApp.
+    /// </summary>
+    public string IssueClientAccessToken(ClientAccessGrant grant)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = grant.ClientId,
+            [TokenClaims.ClientId] = grant.ClientId,
+            [TokenClaims.TokenType] = TokenClaims.AccessType,
+            [JwtRegisteredClaimNames.Jti] = grant.Jti.ToString(),
+            [TokenClaims.SessionId] = grant.SessionId.ToString(),
+        };
+        if (grant.Scopes.Count > 0)
+        {
+            claims[TokenClaims.Scope] = string.Join(' ', grant.Scopes);
+        }
+        if (grant.Audiences.Count > 0)
+        {
+            claims[JwtRegisteredClaimNames.Aud] = grant.Audiences.Count == 1 ? grant.Audiences[0] : grant.Audiences.ToArray();
+        }
+        _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", "client_access"));
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Claims = claims,
+            TokenType = ClientAccessTokenType,
+            IssuedAt = grant.IssuedAt.UtcDateTime,
+            NotBefore = grant.IssuedAt.UtcDateTime,
+            Expires = grant.ExpiresAt.UtcDateTime,
+            SigningCredentials = _signer.Current,
+        });
+    }
+
+    public const string ClientAccessTokenType = "at+jwt";
+
+    /// <summary>
+    /// Any token AuthApp issued — a user's access or refresh token, a client's access token — checked for signature,
+    /// issuer and lifetime but not audience (introspection and revocation answer for every audience). Null otherwise.
+    /// </summary>
+    public async Task<IssuedToken?> ReadAnyTokenAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, _anyAudience.Value);
+        return result.IsValid ? IssuedToken.TryRead(result.ClaimsIdentity, _time.GetUtcNow() + _options.ClockSkew) : null;
+    }
+
+    private readonly Lazy<TokenValidationParameters> _anyAudience;
 
     /// <summary>A new pair at <paramref name="now"/>, the request's one reading of the clock (so expires_in agrees with exp).</summary>
     public IssuedTokens IssuePair(User user, Guid sessionId, DateTimeOffset sessionExpiresAt, DateTimeOffset now) =>

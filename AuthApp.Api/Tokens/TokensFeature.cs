@@ -11,7 +11,9 @@ public static class TokensFeature
 {
     public static IServiceCollection AddTokens(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section)
+            .PostConfigure(jwt => jwt.Issuer = JwtOptions.NormalizeIssuer(jwt.Issuer))
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
         if (configuration.GetSection(JwtOptions.Section).Get<JwtOptions>()?.UsesKeyRing == true)
         {

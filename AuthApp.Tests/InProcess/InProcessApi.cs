@@ -65,6 +65,7 @@ public sealed class InProcessApi : WebApplicationFactory<AuthApp.Api.Common.ApiT
         builder.UseSetting($"ConnectionStrings:{Data.ResourceNames.Mail}", _servers.MailConnectionString);
         builder.UseSetting("Email:LinkBaseUrl", LinkBaseUrl);
         builder.UseSetting("Jwt:SigningKey", TestSecrets.SigningKey);
+        builder.UseSetting("Jwt:Issuer", TestSecrets.Issuer);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

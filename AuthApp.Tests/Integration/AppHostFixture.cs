@@ -51,6 +51,9 @@ public class AppHostFixture : IAsyncLifetime
                 $"AuthApp:Superuser:Email={RootEmail}",
                 "AuthApp:Superuser:Username=rootadmin",
                 $"Parameters:superuser-password={TestSecrets.SuperuserPassword}",
+                // HS256 and a fixed issuer, so that tests can mint tokens the API must refuse (ExtraArguments may change both).
+                "AuthApp:Jwt:SigningAlgorithm=HS256",
+                $"AuthApp:Issuer={TestSecrets.Issuer}",
                 .. ExtraArguments,
             ],
             (options, _) => options.DisableDashboard = true,

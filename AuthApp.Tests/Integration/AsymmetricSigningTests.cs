@@ -47,7 +47,7 @@ public sealed class AsymmetricSigningTests(Es256AppHostFixture fixture, ITestOut
         var user = await Api.RegisterAndLoginAsync();
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(user.AccessToken, new TokenValidationParameters
         {
-            ValidIssuer = "authapp",
+            ValidIssuer = TestSecrets.Issuer,
             ValidAudience = "authapp-clients",
             IssuerSigningKeys = (await JwksAsync()).GetSigningKeys(),
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],

@@ -93,7 +93,7 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
         // iat in the future with a valid nbf: minted by hand so that nbf and iat differ.
         var futureIat = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp",
+            Issuer = TestSecrets.Issuer,
             Audience = "authapp-clients",
             Claims = claims,
             IssuedAt = Now.AddHours(1).UtcDateTime,
@@ -106,7 +106,7 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
 
     [Theory]
     [InlineData("evil-issuer", "authapp-clients")]
-    [InlineData("authapp", "some-other-service")]
+    [InlineData(TestSecrets.Issuer, "some-other-service")]
     public async Task Wrong_issuer_or_audience_is_rejected(string issuer, string audience)
     {
         var (_, claims) = await ValidClaimsAsync();
@@ -149,7 +149,7 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
         var (_, claims) = await ValidClaimsAsync();
         var noExp = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp",
+            Issuer = TestSecrets.Issuer,
             Audience = "authapp-clients",
             Claims = claims,
             IssuedAt = Now.UtcDateTime,
@@ -188,7 +188,7 @@ public sealed class ForgedTokenTests(AppHostFixture fixture, ITestOutputHelper o
 
         string Signed(SigningCredentials credentials, Dictionary<string, object> header) => handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp",
+            Issuer = TestSecrets.Issuer,
             Audience = "authapp-clients",
             Claims = claims,
             AdditionalHeaderClaims = header,

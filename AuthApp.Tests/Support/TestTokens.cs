@@ -9,7 +9,7 @@ namespace AuthApp.Tests.Support;
 public static class TestTokens
 {
     public static string Mint(Dictionary<string, object> claims, DateTimeOffset issuedAt, DateTimeOffset expires,
-        string issuer = "authapp", string audience = "authapp-clients", string key = TestSecrets.SigningKey,
+        string issuer = TestSecrets.Issuer, string audience = "authapp-clients", string key = TestSecrets.SigningKey,
         string algorithm = SecurityAlgorithms.HmacSha256) =>
         new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
@@ -26,7 +26,7 @@ public static class TestTokens
     public static string SignWithForeignKey(string token, ECDsa key, string kid) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "authapp",
+            Issuer = new JsonWebToken(token).Issuer,
             Audience = "authapp-clients",
             Claims = ClaimsOf(token),
             Expires = DateTime.UtcNow.AddMinutes(5),

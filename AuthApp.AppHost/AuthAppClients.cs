@@ -1,0 +1,80 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace AuthApp.AppHost;
+
+/// <summary>
+/// What a service declared with <see cref="AuthAppClients.WithAuthApp"/> may do: the scopes its tokens carry and the
+/// services (audiences) they are for. Its client id is its resource name.
+/// </summary>
+public sealed class AuthAppClientOptions
+{
+    internal HashSet<string> Scopes { get; } = new(StringComparer.Ordinal);
+    internal HashSet<string> Audiences { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Its tokens are for <paramref name="service"/> (their <c>aud</c>), with these scopes.</summary>
+    public AuthAppClientOptions MayCall(IResource service, params string[] scopes)
+    {
+        Audiences.Add(service.Name);
+        Scopes.UnionWith(scopes);
+        return this;
+    }
+}
+
+/// <summary>A service's client registration, read by the migration worker's environment.</summary>
+public sealed record AuthAppClientAnnotation(string ClientId, ParameterResource Secret, AuthAppClientOptions Options) : IResourceAnnotation;
+
+public static class AuthAppClients
+{
+    /// <summary>
+    /// Makes <paramref name="service"/> an AuthApp client: it finds the API by service discovery, gets a client id (its
+    /// resource name) and a secret (the generated, persisted parameter <c>{name}-client-secret</c>), and is registered
+    /// by the migration worker before the API serves. With the client integration's <c>AddAuthApp("api")</c> it then
+    /// validates AuthApp's tokens (its own audience is its name), sees logouts, and calls the services it may call.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAuthApp(this IResourceBuilder<ProjectResource> service,
+        IResourceBuilder<ProjectResource> api, Action<AuthAppClientOptions>? configure = null)
+    {
+        var builder = service.ApplicationBuilder;
+        var secret = builder.AddParameter($"{service.Resource.Name}-client-secret",
+            new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+        var options = new AuthAppClientOptions();
+        configure?.Invoke(options);
+        return service
+            .WithAnnotation(new AuthAppClientAnnotation(service.Resource.Name, secret.Resource, options))
+            .WithReference(api)
+            .WaitFor(api)
+            .WithEnvironment("AuthApp__ClientId", service.Resource.Name)
+            .WithEnvironment("AuthApp__ClientSecret", secret)
+            .WithEnvironment("AuthApp__Audience", service.Resource.Name);
+    }
+
+    /// <summary>
+    /// The migration worker writes every declared client (id, hashed secret, scopes, audiences), read from the app model
+    /// when it starts, so a declaration anywhere in the AppHost reaches it.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDeclaredClients(this IResourceBuilder<ProjectResource> migrations) =>
+        migrations.WithEnvironment(context =>
+        {
+            var declared = migrations.ApplicationBuilder.Resources
+                .SelectMany(r => r.Annotations.OfType<AuthAppClientAnnotation>())
+                .OrderBy(c => c.ClientId, StringComparer.Ordinal)
+                .ToList();
+            for (var i = 0; i < declared.Count; i++)
+            {
+                var (clientId, secret, options) = declared[i];
+                var prefix = $"OAuth__Clients__{i}__";
+                context.EnvironmentVariables[prefix + "ClientId"] = clientId;
+                context.EnvironmentVariables[prefix + "Secret"] = secret;
+                var scopes = options.Scopes.Order(StringComparer.Ordinal).ToList();
+                for (var s = 0; s < scopes.Count; s++)
+                {
+                    context.EnvironmentVariables[$"{prefix}Scopes__{s}"] = scopes[s];
+                }
+                var audiences = options.Audiences.Order(StringComparer.Ordinal).ToList();
+                for (var a = 0; a < audiences.Count; a++)
+                {
+                    context.EnvironmentVariables[$"{prefix}Audiences__{a}"] = audiences[a];
+                }
+            }
+        });
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AuthApp.Data.OAuth;
+
+public static class OAuthClientStore
+{
+    /// <summary>
+    /// OpenIddict's core over <see cref="AuthDbContext"/>, for the API (which serves the protocol) and the migration
+    /// worker (which writes the clients the AppHost declares). Entity caching is off: OpenIddict's cache is per process
+    /// and never expires, so a secret rotated or a client disabled by one instance would stay usable on the others.
+    /// </summary>
+    public static IServiceCollection AddOAuthClientStore(this IServiceCollection services)
+    {
+        services.AddOpenIddict().AddCore(core =>
+        {
+            core.UseEntityFrameworkCore()
+                .UseDbContext<AuthDbContext>()
+                .ReplaceDefaultEntities<OAuthClient, OAuthAuthorization, OAuthScope, OAuthToken, Guid>();
+            core.ReplaceApplicationManager<OAuthClient, OAuthClientManager>();
+            core.DisableEntityCaching();
+        });
+        return services;
+    }
+
+    /// <summary>What a client may do, as OpenIddict permissions: the grant, the endpoints it calls, its scopes.</summary>
+    public static void Allow(OpenIddictApplicationDescriptor descriptor, IEnumerable<string> scopes)
+    {
+        descriptor.Permissions.Clear();
+        descriptor.Permissions.UnionWith(
+        [
+            Permissions.Endpoints.Token,
+            Permissions.Endpoints.Introspection,
+            Permissions.Endpoints.Revocation,
+            Permissions.GrantTypes.ClientCredentials,
+            RevocationFeedPermission,
+        ]);
+        descriptor.Permissions.UnionWith(scopes.Select(scope => Permissions.Prefixes.Scope + scope));
+    }
+
+    /// <summary>AuthApp's own permission: reading the revocation feed (<c>GET /connect/revocations</c>).</summary>
+    public const string RevocationFeedPermission = "ept:authapp_revocations";
+
+    /// <summary>The scopes a client's permissions allow.</summary>
+    public static IEnumerable<string> ScopesOf(IEnumerable<string> permissions) =>
+        permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+            .Select(p => p[Permissions.Prefixes.Scope.Length..]);
+}
