@@ -43,6 +43,12 @@ public sealed class AuthAppClientSettings
 
     public RevocationUnknownPolicy WhenRevocationUnknown { get; set; } = RevocationUnknownPolicy.Refuse;
 
+    /// <summary>
+    /// The least time between two re-reads of AuthApp's key set prompted by tokens with an unknown kid (a key rotated
+    /// since the last read): made-up kids cost AuthApp at most one read per interval per service instance.
+    /// </summary>
+    public TimeSpan KeySetRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long before its expiry a client-credentials token is renewed.</summary>
     public TimeSpan TokenRenewalMargin { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -29,6 +29,10 @@ public static class AuthAppExtensions
         configure?.Invoke(configured);
         var endpoint = new AuthAppEndpoint(configured.AuthorityUri(serviceName));
 
+        // A token signed by a key this service has not fetched yet (staff rotated it just now) makes JwtBearer re-read the
+        // key set and validate again within the same request; without the switch IdentityModel refreshes in the background
+        // and refuses that first token.
+        AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
         services.AddServiceDiscovery();
         services.AddSingleton(endpoint);
         services.TryAddSingletonTimeProvider();
@@ -67,7 +71,7 @@ public static class AuthAppExtensions
         bearer.RequireHttpsMetadata = endpoint.RequireHttpsMetadata;
         bearer.MapInboundClaims = false;
         // A rotated key is fetched on its first token; at most this often, so made-up kids cannot flood AuthApp.
-        bearer.RefreshInterval = TimeSpan.FromSeconds(30);
+        bearer.RefreshInterval = settings.KeySetRefreshInterval;
         var audiences = new List<string>();
         if (settings.Audience is { Length: > 0 } own)
         {

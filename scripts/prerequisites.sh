@@ -27,6 +27,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
 fi
 
+# A service written in Python validates AuthApp's tokens with PyJWT's PyJWKClient in the tests (Debian's python3).
+if ! /usr/bin/python3 -c 'import jwt, cryptography' >/dev/null 2>&1; then
+  missing+=(python3 python3-jwt python3-cryptography)
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} with apt-get..."

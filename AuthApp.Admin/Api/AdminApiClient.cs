@@ -30,6 +30,18 @@ public sealed class AdminApiClient(HttpClient http, AuthenticationStateProvider 
 
     public Task<ApiResult<ApiSigningKey>> RotateKeyAsync(CancellationToken ct) => PostAsync<ApiSigningKey>("/api/v1/admin/keys/rotate", ct);
 
+    public Task<ApiResult<List<ApiClient>>> ListClientsAsync(CancellationToken ct) => GetAsync<List<ApiClient>>("/api/v1/admin/clients", ct);
+
+    public Task<ApiResult<ApiClientWithSecret>> CreateClientAsync(string clientId, string[] scopes, string[] audiences, CancellationToken ct) =>
+        PostAsync<ApiClientWithSecret>("/api/v1/admin/clients", ct, new { client_id = clientId, scopes, audiences });
+
+    public Task<ApiResult<ApiClientWithSecret>> RotateClientSecretAsync(string clientId, CancellationToken ct) =>
+        PostAsync<ApiClientWithSecret>($"/api/v1/admin/clients/{Uri.EscapeDataString(clientId)}/rotate-secret", ct);
+
+    /// <summary>disable or enable.</summary>
+    public Task<ApiResult<ApiClient>> SetClientAsync(string clientId, string action, CancellationToken ct) =>
+        PostAsync<ApiClient>($"/api/v1/admin/clients/{Uri.EscapeDataString(clientId)}/{action}", ct);
+
     public Task<ApiResult<ApiPage<ApiAuditEntry>>> ListAuditAsync(AuditFilter filter, string? cursor, int limit, CancellationToken ct) =>
         GetAsync<ApiPage<ApiAuditEntry>>("/api/v1/admin/audit", ct,
             ("actor", filter.Actor), ("target", filter.Target), ("action", filter.Action), ("from", filter.From), ("to", filter.To),
@@ -42,8 +54,8 @@ public sealed class AdminApiClient(HttpClient http, AuthenticationStateProvider 
         return await ApiCalls.SendAsync<T>(http, await AsStaffAsync(ApiCalls.Request(HttpMethod.Get, url)), ct);
     }
 
-    private async Task<ApiResult<T>> PostAsync<T>(string path, CancellationToken ct) =>
-        await ApiCalls.SendAsync<T>(http, await AsStaffAsync(ApiCalls.Request(HttpMethod.Post, path, new { })), ct);
+    private async Task<ApiResult<T>> PostAsync<T>(string path, CancellationToken ct, object? body = null) =>
+        await ApiCalls.SendAsync<T>(http, await AsStaffAsync(ApiCalls.Request(HttpMethod.Post, path, body ?? new { })), ct);
 
     private async Task<HttpRequestMessage> AsStaffAsync(HttpRequestMessage request)
     {

@@ -16,7 +16,15 @@ public sealed record ApiUser(
 
 public sealed record ApiSession(Guid Id, DateTimeOffset CreatedAt, DateTimeOffset LastRefreshedAt, DateTimeOffset ExpiresAt, DateTimeOffset RefreshExpiresAt);
 
-public sealed record ApiSigningKey(string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? VerifiesUntil);
+public sealed record ApiSigningKey(
+    string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? VerifiesUntil, bool Signing = false);
+
+public sealed record ApiClient(
+    string ClientId, string? DisplayName, IReadOnlyList<string> Scopes, IReadOnlyList<string> Audiences, bool Enabled,
+    DateTimeOffset? DisabledAt, bool DeclaredInAppHost);
+
+/// <summary>A client and its new secret, as the API shows it once.</summary>
+public sealed record ApiClientWithSecret(ApiClient Client, string ClientSecret);
 
 public sealed record ApiAuditEntry(
     Guid Id, DateTimeOffset OccurredAt, Guid ActorId, string ActorUsername, string Action,

@@ -147,12 +147,6 @@ public sealed class ClientAdminService(
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
 
     private static ClientInfo ToInfo(OAuthClient client) => new(
-        client.ClientId!, client.DisplayName, [.. OAuthClientStore.ScopesOf(ParsePermissions(client.Permissions))],
+        client.ClientId!, client.DisplayName, [.. OAuthClientStore.ScopesOf(OAuthClientStore.ParsePermissions(client.Permissions))],
         client.Audiences, client.DisabledAt is null, client.DisabledAt, client.DeclaredInAppHost);
-
-    private static IEnumerable<string> ParsePermissions(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : System.Text.Json.JsonSerializer.Deserialize(json, PermissionsJson.Default.StringArray) ?? [];
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
-internal sealed partial class PermissionsJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AuthApp.Api.Tokens;
 using AuthApp.Data;
+using AuthApp.Data.OAuth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -33,13 +34,13 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
     /// </summary>
     private const string OpenSessionSql = """
         WITH client AS (
-            SELECT client_id, audiences FROM oauth_clients WHERE client_id = $1 AND disabled_at IS NULL FOR SHARE
+            SELECT client_id, audiences, permissions FROM oauth_clients WHERE client_id = $1 AND disabled_at IS NULL FOR SHARE
         ), opened AS (
             INSERT INTO sessions (id, client_id, created_at, expires_at, refresh_jti, refresh_issued_at, refresh_expires_at,
                                   security_stamp)
             SELECT $2, client_id, $3, $4, $5, $3, $3, $5 FROM client
         )
-        SELECT audiences FROM client
+        SELECT audiences, permissions FROM client
         """;
 
     public async ValueTask HandleAsync(HandleTokenRequestContext context)
@@ -51,24 +52,27 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
         var now = time.GetUtcNow();
         var sessionId = Guid.CreateVersion7(now);
         // The session outlives the token by the clock skew that validators allow past its expiry.
-        var audiences = await OpenSessionAsync(clientId, sessionId, now, now + jwt.Value.AccessTokenLifetime + jwt.Value.ClockSkew);
-        if (audiences is null)
+        var client = await OpenSessionAsync(clientId, sessionId, now, now + jwt.Value.AccessTokenLifetime + jwt.Value.ClockSkew);
+        if (client is null)
         {
             context.Reject(Errors.InvalidClient, "This client is disabled.");
             return;
         }
+        // No scope asked for: every scope the client may use (OpenIddict has checked any it did ask for).
+        var requested = context.Request.GetScopes();
+        var scopes = requested.IsEmpty ? OAuthClientStore.ScopesOf(client.Value.Permissions) : requested;
 
         var identity = new ClaimsIdentity(OAuthFeature.AuthenticationType, Claims.Subject, Claims.Role);
         identity.SetClaim(Claims.Subject, clientId);
         identity.SetClaim(TokenClaims.SessionId, sessionId.ToString());
-        identity.SetScopes(context.Request.GetScopes());
-        identity.SetResources(audiences);
+        identity.SetScopes(scopes);
+        identity.SetResources(client.Value.Audiences);
         identity.SetAccessTokenLifetime(jwt.Value.AccessTokenLifetime);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         context.SignIn(new ClaimsPrincipal(identity));
     }
 
-    private async Task<string[]?> OpenSessionAsync(string clientId, Guid sessionId, DateTimeOffset now, DateTimeOffset expiresAt)
+    private async Task<(string[] Audiences, string[] Permissions)?> OpenSessionAsync(string clientId, Guid sessionId, DateTimeOffset now, DateTimeOffset expiresAt)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
@@ -81,7 +85,12 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
             open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
             // A random, never-issued refresh jti and stamp: a client session has no refresh token.
             open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.NewGuid() });
-            return await open.ExecuteScalarAsync() as string[];
+            await using var reader = await open.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                return null;
+            }
+            return (reader.GetFieldValue<string[]>(0), OAuthClientStore.ParsePermissions(reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
         finally
         {

@@ -38,6 +38,13 @@ public sealed class JwtOptions
     /// <summary>ES256: a new key is made when the current one is this old (also on demand by staff).</summary>
     public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// ES256: how long a scheduled key is in the JWKS before it signs. Validators re-read a key set on their own schedule
+    /// (ASP.NET Core's JwtBearer every 12 hours, PyJWKClient when its cache lapses); with the new key published well
+    /// before, none of them meets a kid it does not hold. Shorter than <see cref="KeyRotationInterval"/>.
+    /// </summary>
+    public TimeSpan KeyPublicationLead { get; set; } = TimeSpan.FromDays(2);
+
     /// <summary>ES256: how often each instance re-reads the keys, so a rotation made elsewhere reaches it.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -109,6 +116,10 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
         if (options.UsesKeyRing && (options.KeyRotationInterval < TimeSpan.FromMinutes(1) || options.KeyRefreshInterval < TimeSpan.FromSeconds(1)))
         {
             failures.Add("Jwt:KeyRotationInterval must be at least a minute and Jwt:KeyRefreshInterval at least a second.");
+        }
+        if (options.UsesKeyRing && (options.KeyPublicationLead < TimeSpan.Zero || options.KeyPublicationLead >= options.KeyRotationInterval))
+        {
+            failures.Add("Jwt:KeyPublicationLead must be zero or more and shorter than Jwt:KeyRotationInterval.");
         }
         if (options.RevocationSyncInterval < TimeSpan.FromMilliseconds(100) || options.RevocationSyncInterval > TimeSpan.FromMinutes(1))
         {

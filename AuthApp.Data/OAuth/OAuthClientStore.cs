@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -42,8 +44,15 @@ public static class OAuthClientStore
     /// <summary>AuthApp's own permission: reading the revocation feed (<c>GET /connect/revocations</c>).</summary>
     public const string RevocationFeedPermission = "ept:authapp_revocations";
 
+    /// <summary>The permissions column as OpenIddict stores it (a JSON array of strings).</summary>
+    public static string[] ParsePermissions(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, PermissionsJson.Default.StringArray) ?? [];
+
     /// <summary>The scopes a client's permissions allow.</summary>
     public static IEnumerable<string> ScopesOf(IEnumerable<string> permissions) =>
         permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
             .Select(p => p[Permissions.Prefixes.Scope.Length..]);
 }
+
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class PermissionsJson : JsonSerializerContext;

@@ -102,7 +102,11 @@ public class AppHostFixture : IAsyncLifetime
         var console = await App.ResourceNotifications.WaitForResourceHealthyAsync("admin", cts.Token);
         _ = CaptureLogsAsync(logs, console.ResourceId, _adminLogs, _stopCapture.Token);
         Admin = App.GetEndpoint("admin", "http");
+        await AfterStartAsync(cts.Token);
     }
+
+    /// <summary>Waits for what a fixture adds to the app (after the API and the console are healthy).</summary>
+    protected virtual Task AfterStartAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>More AppHost configuration for a fixture that runs the app differently.</summary>
     protected virtual string[] ExtraArguments => [];

@@ -133,6 +133,31 @@ public sealed class KeyRotationScheduleTests
     [InlineData(45, true)]
     public void A_key_is_replaced_once_it_reaches_the_rotation_interval(int ageInDays, bool due) =>
         Assert.Equal(due, KeyRotationSchedule.IsDue(Created, Created.AddDays(ageInDays), TimeSpan.FromDays(30)));
+
+    private static AuthApp.Data.SigningKey Key(string kid, int createdDay, int? retiredDay = null) => new()
+    {
+        Kid = kid, Algorithm = "ES256", PublicKey = [], EncryptedPrivateKey = [],
+        CreatedAt = Created.AddDays(createdDay), RetiredAt = retiredDay is { } r ? Created.AddDays(r) : null,
+    };
+
+    [Theory]
+    [InlineData(28, "current")] // the next key was published today: it waits out its two-day lead
+    [InlineData(29, "current")]
+    [InlineData(30, "next")] // published two days ago: it signs
+    public void A_published_key_signs_only_once_its_lead_has_passed(int today, string signer)
+    {
+        SigningKey[] keys = [Key("old", -30, 0), Key("current", 0), Key("next", 28)];
+        Assert.Equal(signer, KeyRotationSchedule.SelectSigner(keys, Created.AddDays(today), TimeSpan.FromDays(2))!.Kid);
+    }
+
+    [Fact]
+    public void A_first_key_or_one_staff_just_made_signs_at_once()
+    {
+        Assert.Equal("fresh", KeyRotationSchedule.SelectSigner([Key("fresh", 0)], Created, TimeSpan.FromDays(2))!.Kid);
+        Assert.Equal("replacement", KeyRotationSchedule.SelectSigner([Key("retired", -10, 0), Key("replacement", 0)], Created,
+            TimeSpan.FromDays(2))!.Kid);
+        Assert.Null(KeyRotationSchedule.SelectSigner([Key("retired", -10, 0)], Created, TimeSpan.FromDays(2)));
+    }
 }
 
 public sealed class PrivateKeyProtectorTests

@@ -32,5 +32,6 @@ public sealed record PublicJwk(string Kty, string Crv, string X, string Y, strin
 
 public sealed record JsonWebKeySetResponse(IReadOnlyList<PublicJwk> Keys);
 
-/// <summary>A signing key as staff see it (never the private part).</summary>
-public sealed record SigningKeyInfo(string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? VerifiesUntil);
+/// <summary>A signing key as staff see it (never the private part); <c>signing</c>: the key new tokens are signed with.</summary>
+public sealed record SigningKeyInfo(
+    string Kid, string Algorithm, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? VerifiesUntil, bool Signing = false);

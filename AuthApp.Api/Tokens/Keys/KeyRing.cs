@@ -22,7 +22,8 @@ public sealed class KeyRing(
 {
     private sealed record Snapshot(
         SigningCredentials Current, DateTimeOffset CurrentCreatedAt,
-        IReadOnlyDictionary<string, SecurityKey> Verification, IReadOnlyList<PublicJwk> Jwks);
+        IReadOnlyDictionary<string, SecurityKey> Verification, IReadOnlyList<PublicJwk> Jwks,
+        bool NextKeyPublished, bool OlderKeysUnretired);
 
     /// <summary>How often tokens with unknown kids may re-read the keys: made-up kids cost at most this much database load.</summary>
     public static readonly TimeSpan UnknownKidReloadSpacing = TimeSpan.FromSeconds(5);
@@ -41,6 +42,12 @@ public sealed class KeyRing(
 
     public SigningCredentials Current => Loaded.Current;
     public DateTimeOffset CurrentCreatedAt => Loaded.CurrentCreatedAt;
+
+    /// <summary>A key newer than the signing one is in the JWKS, waiting out its publication lead.</summary>
+    public bool NextKeyPublished => Loaded.NextKeyPublished;
+
+    /// <summary>Keys older than the signing one have not been retired yet (the signer just changed).</summary>
+    public bool OlderKeysUnretired => Loaded.OlderKeysUnretired;
     public IReadOnlyList<PublicJwk> PublicKeys => Loaded.Jwks;
 
     public void ConfigureValidation(TokenValidationParameters parameters) =>
@@ -87,7 +94,7 @@ public sealed class KeyRing(
     async Task<Outcome<SigningKeyInfo>> ITokenSigner.RotateAsync(AuditEntry? audit, CancellationToken ct)
     {
         var key = await RotateAsync(ct, audit);
-        return new SigningKeyInfo(key.Kid, key.Algorithm, key.CreatedAt, null, null);
+        return new SigningKeyInfo(key.Kid, key.Algorithm, key.CreatedAt, null, null, Signing: true);
     }
 
     /// <summary>Re-reads the keys; makes the first one when there is none.</summary>
@@ -100,10 +107,10 @@ public sealed class KeyRing(
             .Where(k => k.RetiredAt == null || k.RetiredAt > verifiesUntil)
             .OrderByDescending(k => k.CreatedAt)
             .ToListAsync(ct);
-        var active = keys.FirstOrDefault(k => k.RetiredAt == null);
+        var active = KeyRotationSchedule.SelectSigner(keys, time.GetUtcNow(), options.Value.KeyPublicationLead);
         if (active is null)
         {
-            await WriteKeyAsync(onlyIfNoneActive: true, audit: null, ct); // instances starting together make one key
+            await WriteKeyAsync(KeyWrite.FirstKey, audit: null, ct); // instances starting together make one key
             return;
         }
 
@@ -135,17 +142,20 @@ public sealed class KeyRing(
                 key.Kid, "sig", SecurityAlgorithms.EcdsaSha256));
         }
 
-        _snapshot = new Snapshot(new SigningCredentials(privateKey, SecurityAlgorithms.EcdsaSha256), active.CreatedAt, verification, jwks);
+        var pending = keys.Any(k => k.RetiredAt == null && k.CreatedAt > active.CreatedAt);
+        var superseded = keys.Any(k => k.RetiredAt == null && k.CreatedAt < active.CreatedAt);
+        _snapshot = new Snapshot(new SigningCredentials(privateKey, SecurityAlgorithms.EcdsaSha256), active.CreatedAt, verification, jwks,
+            pending, superseded);
         await SealAgainAsync(db, legacy, ct);
     }
 
     /// <summary>
-    /// Retires the active key: its retirement is part of its seal, so the private key is sealed again with it. A row this
+    /// Retires the unretired keys (or those older than <paramref name="olderThan"/>): a key's retirement is part of its seal, so the private key is sealed again with it. A row this
     /// deployment cannot open (already ignored) is retired as it is.
     /// </summary>
-    private async Task RetireActiveKeysAsync(AuthDbContext db, DateTimeOffset now, CancellationToken ct)
+    private async Task RetireActiveKeysAsync(AuthDbContext db, DateTimeOffset now, CancellationToken ct, DateTimeOffset? olderThan = null)
     {
-        foreach (var key in await db.SigningKeys.Where(k => k.RetiredAt == null).ToListAsync(ct))
+        foreach (var key in await db.SigningKeys.Where(k => k.RetiredAt == null && (olderThan == null || k.CreatedAt < olderThan)).ToListAsync(ct))
         {
             byte[]? privateKey = null;
             try
@@ -211,16 +221,63 @@ public sealed class KeyRing(
         return null;
     }
 
-    /// <summary>Makes a new signing key and retires the current one (which keeps verifying its tokens).</summary>
+    /// <summary>
+    /// Makes a new signing key that signs at once and retires the current one (which keeps verifying its tokens): what
+    /// staff ask for, for a key they no longer trust. A validator that cached the key set before gets the new key on its
+    /// first token with the new kid (a stock JwtBearer refuses that one token while it re-reads the set).
+    /// </summary>
     public async Task<SigningKey> RotateAsync(CancellationToken ct, AuditEntry? audit = null) =>
-        (await WriteKeyAsync(onlyIfNoneActive: false, audit, ct))!;
+        (await WriteKeyAsync(KeyWrite.ReplaceNow, audit, ct))!;
+
+    /// <summary>
+    /// The scheduled rotation: a new key joins the JWKS now and signs only once <see cref="JwtOptions.KeyPublicationLead"/>
+    /// has passed, so that validators which re-read the key set on their own schedule already hold it by then.
+    /// </summary>
+    public Task PublishNextKeyAsync(CancellationToken ct) => WriteKeyAsync(KeyWrite.PublishNext, audit: null, ct);
+
+    /// <summary>Once the published key signs, the keys before it are retired (they keep verifying their tokens).</summary>
+    public async Task RetireSupersededKeysAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            var signerCreatedAt = CurrentCreatedAt;
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RotationLockId})", ct);
+                await RetireActiveKeysAsync(db, time.GetUtcNow().TruncateToMicroseconds(), ct, olderThan: signerCreatedAt);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            });
+            logger.LogInformation("Signing key {Kid} now signs; the keys before it are retired and verify until their tokens expire",
+                Current.Key.KeyId);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        await RefreshAsync(ct);
+    }
+
+    private enum KeyWrite
+    {
+        /// <summary>The first key of a deployment, unless another instance made one meanwhile.</summary>
+        FirstKey,
+        ReplaceNow,
+        /// <summary>A key published ahead of signing, unless one is already waiting.</summary>
+        PublishNext,
+    }
 
     /// <summary>
     /// Writes a new signing key and retires the others, under a PostgreSQL advisory lock so that instances never
     /// interleave two rotations (which could leave two keys signing). With <paramref name="onlyIfNoneActive"/>, it
     /// writes nothing (and returns null) when another instance made an active key meanwhile.
     /// </summary>
-    private async Task<SigningKey?> WriteKeyAsync(bool onlyIfNoneActive, AuditEntry? audit, CancellationToken ct)
+    private async Task<SigningKey?> WriteKeyAsync(KeyWrite mode, AuditEntry? audit, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         SigningKey? written = null;
@@ -246,11 +303,20 @@ public sealed class KeyRing(
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RotationLockId})", ct);
-                if (onlyIfNoneActive && await db.SigningKeys.AnyAsync(k => k.RetiredAt == null, ct))
+                if (mode == KeyWrite.FirstKey && await db.SigningKeys.AnyAsync(k => k.RetiredAt == null, ct))
                 {
                     return false;
                 }
-                await RetireActiveKeysAsync(db, now, ct);
+                var signerCreatedAt = _snapshot?.CurrentCreatedAt;
+                if (mode == KeyWrite.PublishNext &&
+                    await db.SigningKeys.AnyAsync(k => k.RetiredAt == null && k.CreatedAt > signerCreatedAt, ct))
+                {
+                    return false; // another instance published it
+                }
+                if (mode != KeyWrite.PublishNext)
+                {
+                    await RetireActiveKeysAsync(db, now, ct);
+                }
                 db.SigningKeys.Add(created);
                 if (audit is not null)
                 {
@@ -264,7 +330,9 @@ public sealed class KeyRing(
             if (saved)
             {
                 written = created;
-                logger.LogInformation("Signing key {Kid} created; earlier keys retired and verifying until their tokens expire", kid);
+                logger.LogInformation(mode == KeyWrite.PublishNext
+                    ? "Signing key {Kid} published; it signs once the publication lead has passed"
+                    : "Signing key {Kid} created; earlier keys retired and verifying until their tokens expire", kid);
             }
         }
         finally
@@ -324,6 +392,16 @@ public sealed class UnknownKidReloads(TimeProvider time, TimeSpan spacing)
 /// <summary>When the current key is old enough to be replaced.</summary>
 public static class KeyRotationSchedule
 {
+    /// <summary>
+    /// The key that signs: the newest unretired key published at least <paramref name="lead"/> ago, or, when none has
+    /// waited that long (a deployment's first key, a key staff just made), the oldest unretired one. Null: none.
+    /// </summary>
+    public static SigningKey? SelectSigner(IEnumerable<SigningKey> keys, DateTimeOffset now, TimeSpan lead)
+    {
+        var unretired = keys.Where(k => k.RetiredAt == null).OrderByDescending(k => k.CreatedAt).ToList();
+        return unretired.FirstOrDefault(k => k.CreatedAt <= now - lead) ?? unretired.LastOrDefault();
+    }
+
     public static bool IsDue(DateTimeOffset currentCreatedAt, DateTimeOffset now, TimeSpan interval) => now - currentCreatedAt >= interval;
 }
 
@@ -344,9 +422,15 @@ public sealed class KeyRingMaintenance(KeyRing ring, IOptions<JwtOptions> option
             try
             {
                 await ring.RefreshAsync(stoppingToken);
-                if (KeyRotationSchedule.IsDue(ring.CurrentCreatedAt, time.GetUtcNow(), options.Value.KeyRotationInterval))
+                if (ring.OlderKeysUnretired)
                 {
-                    await ring.RotateAsync(stoppingToken);
+                    await ring.RetireSupersededKeysAsync(stoppingToken);
+                }
+                // The next key is published a lead ahead of the interval, so that it signs when the interval is up.
+                var publishAt = options.Value.KeyRotationInterval - options.Value.KeyPublicationLead;
+                if (!ring.NextKeyPublished && KeyRotationSchedule.IsDue(ring.CurrentCreatedAt, time.GetUtcNow(), publishAt))
+                {
+                    await ring.PublishNextKeyAsync(stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

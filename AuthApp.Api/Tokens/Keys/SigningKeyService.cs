@@ -14,7 +14,8 @@ public sealed class SigningKeyService(AuthDbContext db, IOptions<JwtOptions> opt
         var keep = options.Value.RefreshTokenLifetime + options.Value.ClockSkew;
         var keys = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt)
             .Select(k => new { k.Kid, k.Algorithm, k.CreatedAt, k.RetiredAt }).ToListAsync(ct);
-        return keys.Select(k => new SigningKeyInfo(k.Kid, k.Algorithm, k.CreatedAt, k.RetiredAt, k.RetiredAt + keep)).ToList();
+        var signing = signer.PublicKeys.Count > 0 ? signer.Current.Key.KeyId : null;
+        return keys.Select(k => new SigningKeyInfo(k.Kid, k.Algorithm, k.CreatedAt, k.RetiredAt, k.RetiredAt + keep, k.Kid == signing)).ToList();
     }
 
     /// <summary>A new signing key on a staff member's request, recorded with the key; a refusal (HS256 mode) is recorded too.</summary>
