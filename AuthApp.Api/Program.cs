@@ -32,7 +32,7 @@ builder.Services
     .AddAuth()
     .AddAudit()
     .AddAdmin()
-    .AddOAuth(builder.Environment.IsDevelopment());
+    .AddOAuth(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 

@@ -27,7 +27,7 @@ public sealed class DeclaredClientsOptions
 /// nothing). A client staff disabled stays disabled: the declaration says what it may do, not whether it may.
 /// </summary>
 public sealed class ClientSeeder(
-    OpenIddictApplicationManager<OAuthClient> clients, IOptions<DeclaredClientsOptions> declared, ILogger<ClientSeeder> logger)
+    OAuthClientManager clients, IOptions<DeclaredClientsOptions> declared, ILogger<ClientSeeder> logger)
 {
     public async Task SeedAsync(CancellationToken ct)
     {
@@ -47,7 +47,7 @@ public sealed class ClientSeeder(
             ClientType = ClientTypes.Confidential,
         };
         OAuthClientStore.Allow(descriptor, declaration.Scopes);
-        var existing = await clients.FindByClientIdAsync(declaration.ClientId!, ct);
+        var existing = await clients.FindForChangeAsync(declaration.ClientId!, ct);
         if (existing is null)
         {
             var created = new OAuthClient { Audiences = [.. declaration.Audiences.Distinct()], DeclaredInAppHost = true };

@@ -13,37 +13,12 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 CLIENTS=${CLIENTS:-8}
-tmp=$(mktemp -d /tmp/authapp-compare-XXXX)
-chmod 755 "$tmp"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 echo "building (Release)…" >&2
 for project in AuthApp.Api AuthApp.MigrationService bench/IdentityPeer bench/LoadGen; do
   dotnet build -c Release "$project" -nologo -v q -clp:ErrorsOnly >/dev/null
 done
 out=bin/Release/net10.0
-
-# PostgreSQL (as the postgres user when run as root: it refuses to run as root) and Redis, both on loopback only.
-pgbin=$(dirname "$(readlink -f "$(command -v postgres 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -1)")")
-as_pg=()
-if [ "$(id -u)" = 0 ]; then as_pg=(setpriv --reuid=postgres --regid=postgres --clear-groups); chown postgres "$tmp"; fi
-pg_port=${PG_PORT:-55432}; redis_port=${REDIS_PORT:-56379}; api_port=${API_PORT:-55180}; peer_port=${PEER_PORT:-55190}
-"${as_pg[@]}" "$pgbin/initdb" -D "$tmp/pg" -U postgres --auth=trust -E UTF8 >"$tmp/initdb.log"
-"${as_pg[@]}" "$pgbin/postgres" -D "$tmp/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$tmp" \
-  -c max_connections=200 >"$tmp/postgres.log" 2>&1 &
-pids+=($!)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" >"$tmp/redis.log" 2>&1 &
-pids+=($!)
-for i in $(seq 1 100); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
-"$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || { cat "$tmp/postgres.log" >&2; exit 1; }
-until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.2; done
-psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAt "$@"; }
+source bench/servers.sh # $tmp, pids, cleanup; PostgreSQL and Redis on loopback; psql_
 psql_ -c "create database authdb" -c "create database identitydb"
 
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
@@ -57,7 +32,8 @@ export ConnectionStrings__identitydb="Host=127.0.0.1;Port=$pg_port;Username=post
 # (logging levels), is where it starts. (Started from elsewhere, ASP.NET Core logs every request at Information.)
 (cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
 
-Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ASPNETCORE_URLS=http://127.0.0.1:$api_port \
+Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '/+=') Jwt__Issuer=http://127.0.0.1:$api_port/ \
+  ASPNETCORE_URLS=http://127.0.0.1:$api_port \
   bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
 pids+=($!)
 ASPNETCORE_URLS=http://127.0.0.1:$peer_port bash -c "cd bench/IdentityPeer/$out && exec dotnet IdentityPeer.dll" >"$tmp/peer.log" 2>&1 &

@@ -15,7 +15,7 @@ namespace AuthApp.Api.OAuth;
 /// changing a password ends a user's.
 /// </summary>
 public sealed class ClientAdminService(
-    AuthDbContext db, OpenIddictApplicationManager<OAuthClient> clients, SessionRevoker sessions, AuditService audit)
+    AuthDbContext db, OAuthClientManager clients, SessionRevoker sessions, AuditService audit)
 {
     public async Task<List<ClientInfo>> ListAsync(CancellationToken ct)
     {
@@ -33,7 +33,7 @@ public sealed class ClientAdminService(
         var secret = NewSecret();
         return await InTransactionAsync<ClientWithSecret>(async () =>
         {
-            if (await clients.FindByClientIdAsync(request.ClientId!, ct) is not null)
+            if (await clients.FindForChangeAsync(request.ClientId!, ct) is not null)
             {
                 return new Error(ErrorCodes.ClientExists, $"A client '{request.ClientId}' already exists.");
             }
@@ -84,7 +84,7 @@ public sealed class ClientAdminService(
         CancellationToken ct, Func<OAuthClient, Task<T>> change) =>
         await InTransactionAsync<T>(async () =>
         {
-            if (await clients.FindByClientIdAsync(clientId, ct) is not { } client)
+            if (await clients.FindForChangeAsync(clientId, ct) is not { } client)
             {
                 audit.Add(AuditService.Entry(actor, action, AuditOutcomes.NotFound, now, subject: Truncate(clientId)));
                 return new Error(ErrorCodes.ClientNotFound, $"There is no client '{Truncate(clientId)}'.");

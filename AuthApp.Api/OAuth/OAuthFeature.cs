@@ -21,7 +21,14 @@ public static class OAuthFeature
     public const string RevocationPath = "connect/revoke";
     public const string DiscoveryPath = ".well-known/openid-configuration";
 
-    public static IServiceCollection AddOAuth(this IServiceCollection services, bool development)
+    /// <summary>
+    /// <c>OAuth:RequireHttps</c> (true outside Development): OpenIddict answers its endpoints only over HTTPS, as seen
+    /// after the trusted proxy (X-Forwarded-Proto). Set it false only where services reach the API over a private
+    /// plain-HTTP network and nothing else can.
+    /// </summary>
+    public const string RequireHttpsSetting = "OAuth:RequireHttps";
+
+    public static IServiceCollection AddOAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOAuthClientStore();
         services.AddOpenIddict().AddServer(server =>
@@ -44,9 +51,9 @@ public static class OAuthFeature
                 .AddEventHandler(DescribeAuthAppKeys.Descriptor)
                 .RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
             var aspNetCore = server.UseAspNetCore();
-            if (development)
+            // The AppHost serves the API over plain HTTP on localhost; elsewhere TLS ends at the proxy (X-Forwarded-Proto).
+            if (!configuration.GetValue(RequireHttpsSetting, !environment.IsDevelopment()))
             {
-                // The AppHost serves the API over plain HTTP on localhost; elsewhere TLS ends at the proxy (X-Forwarded-Proto).
                 aspNetCore.DisableTransportSecurityRequirement();
             }
         });

@@ -15,13 +15,46 @@ namespace AuthApp.Data.OAuth;
 /// of CPU on the caller's secret, capping both near 500/s on two cores. Duende IdentityServer stores SHA-256 too.
 /// Hashes OpenIddict made with PBKDF2 (none here, but a restored database might hold them) still verify.
 /// </summary>
+/// <para>
+/// Lookups by client id (every token request, introspection and revocation authenticates its caller) are kept for
+/// <see cref="ClientLookups.Lifetime"/> (one second) in this process; a change made here drops the entry at once, one
+/// made by another instance is seen within the second. Changes start from <see cref="FindForChangeAsync"/>, uncached.
+/// (OpenIddict's own entity cache is off: it never expires, so another instance's change would never be seen.)
+/// </para>
 public sealed class OAuthClientManager(
     IOpenIddictApplicationCache<OAuthClient> cache,
     ILogger<OpenIddictApplicationManager<OAuthClient>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
-    IOpenIddictApplicationStore<OAuthClient> store)
+    IOpenIddictApplicationStore<OAuthClient> store,
+    ClientLookups lookups)
     : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
 {
+    public override async ValueTask<OAuthClient?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        if (lookups.TryGet(identifier, out var cached))
+        {
+            return cached;
+        }
+        var found = await base.FindByClientIdAsync(identifier, cancellationToken);
+        lookups.Set(identifier, found);
+        return found;
+    }
+
+    /// <summary>The client as stored now, to change it (never a cached copy, which other requests read meanwhile).</summary>
+    public ValueTask<OAuthClient?> FindForChangeAsync(string clientId, CancellationToken ct) => base.FindByClientIdAsync(clientId, ct);
+
+    public override async ValueTask CreateAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    {
+        await base.CreateAsync(application, cancellationToken);
+        lookups.Forget(application.ClientId); // a lookup just before may have found it missing
+    }
+
+    public override async ValueTask UpdateAsync(OAuthClient application, CancellationToken cancellationToken = default)
+    {
+        await base.UpdateAsync(application, cancellationToken);
+        lookups.Forget(application.ClientId);
+    }
+
     public const int MinimumSecretLength = 32;
     private const string Prefix = "sha256:";
 

@@ -15,6 +15,7 @@ public static class OAuthClientStore
     /// </summary>
     public static IServiceCollection AddOAuthClientStore(this IServiceCollection services)
     {
+        services.AddSingleton<ClientLookups>();
         services.AddOpenIddict().AddCore(core =>
         {
             core.UseEntityFrameworkCore()
@@ -23,6 +24,8 @@ public static class OAuthClientStore
             core.ReplaceApplicationManager<OAuthClient, OAuthClientManager>();
             core.DisableEntityCaching();
         });
+        // The concrete manager too, for AuthApp's own calls (FindForChangeAsync).
+        services.AddScoped(sp => (OAuthClientManager)sp.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<OAuthClient>>());
         return services;
     }
 

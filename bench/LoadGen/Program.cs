@@ -3,6 +3,9 @@
 //   LoadGen login   <url> <json body>                       POST the body (each request from its own X-Forwarded-For)
 //   LoadGen refresh <url> <style> <token,token,...>         each client follows its own rotation chain;
 //        style "authapp": header X-Refresh-Token, answer field refresh_token; style "identity": body {"refreshToken"}, answer field refreshToken
+//   LoadGen revocation <authapp> <service> <json login body> <n>
+//        n times: log in, see the service accept the access token, log out, poll the service every 5 ms until it refuses
+//        the token; prints the delay from the logout's answer: n=… p50=… p99=… max=… (ms)
 // Options (environment): CLIENTS (8), SECONDS (10). Prints one line: rps=… p50=… p99=… ok=… errors=…
 using System.Diagnostics;
 using System.Text;
@@ -10,6 +13,11 @@ using System.Text.Json;
 
 var mode = args[0];
 var url = args[1];
+if (mode == "revocation")
+{
+    await RevocationLatency.MeasureAsync(url, args[2], args[3], int.Parse(args[4]));
+    return;
+}
 var clients = int.Parse(Environment.GetEnvironmentVariable("CLIENTS") ?? "8");
 var seconds = double.Parse(Environment.GetEnvironmentVariable("SECONDS") ?? "10");
 var refreshStyle = mode == "refresh" ? args[2] : "";

@@ -5,7 +5,21 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
 // The whole integration: AuthApp's tokens accepted (users' and services'), logouts seen within a second.
-builder.AddAuthApp("api");
+// (Sample:PlainJwtBearer=true swaps in a stock JwtBearer without revocation awareness, for bench/service-trust.sh.)
+if (builder.Configuration.GetValue<bool>("Sample:PlainJwtBearer"))
+{
+    builder.Services.AddAuthentication().AddJwtBearer(options =>
+    {
+        options.Authority = builder.Configuration["AuthApp:Authority"];
+        options.Audience = "authapp-clients";
+        options.RequireHttpsMetadata = false;
+        options.MapInboundClaims = false;
+    });
+}
+else
+{
+    builder.AddAuthApp("api");
+}
 
 // Calls to the peer service carry this service's own token (client credentials), cached and renewed.
 var peer = builder.Configuration["Sample:Peer"];
@@ -46,7 +60,7 @@ app.MapPost("/peer/items", async (IHttpClientFactory http, CancellationToken ct)
 }).RequireAuthorization();
 
 // How many tokens this process obtained from AuthApp (the samples' tests check one serves many calls).
-app.MapGet("/peer/tokens-obtained", (ClientCredentialsTokens tokens) => new { obtained = tokens.Obtained }).RequireAuthorization();
+app.MapGet("/peer/tokens-obtained", ([Microsoft.AspNetCore.Mvc.FromServices] ClientCredentialsTokens tokens) => new { obtained = tokens.Obtained }).RequireAuthorization();
 
 app.Run();
 
