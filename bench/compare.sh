@@ -53,22 +53,7 @@ xff() { echo "192.0.2.$((RANDOM % 250 + 1))"; }
 a_login() { curl -sf -X POST $A/api/v1/user/login -H 'Content-Type: application/json' -H "X-Forwarded-For: $(xff)" -d "$body" | field "$1"; }
 i_login() { curl -sf -X POST $I/login -H 'Content-Type: application/json' -d "$body" | field "$1"; }
 gen() { CLIENTS=$CLIENTS SECONDS=$SECONDS_PER_RUN dotnet bench/LoadGen/$out/LoadGen.dll "$@"; }
-# wrk → "rps=… p50=… p99=… ok=… errors=…" like the generator
-wrk_() {
-  ACCESS_TOKEN=$1 wrk -t2 -c32 -d${SECONDS_PER_RUN}s --latency -s bench/me.lua "$2" >"$tmp/wrk.txt"
-  python3 - "$tmp/wrk.txt" <<'PY'
-import re,sys
-t=open(sys.argv[1]).read()
-def ms(v,u): return float(v)*{'us':0.001,'ms':1,'s':1000}[u]
-lat={m.group(1):ms(m.group(2),m.group(3)) for m in re.finditer(r'^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$',t,re.M)}
-rps=float(re.search(r'Requests/sec:\s+([\d.]+)',t).group(1))
-total=int(re.search(r'(\d+) requests in',t).group(1))
-bad=re.search(r'Non-2xx or 3xx responses: (\d+)',t); bad=int(bad.group(1)) if bad else 0
-print(f"rps={rps:.1f} p50={lat['50']:.2f} p99={lat['99']:.2f} ok={total-bad} errors={bad}")
-PY
-}
-declare -A R
-run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }
+wrk_() { ACCESS_TOKEN=$1 wrk_run 32 bench/me.lua "$2"; }
 
 # Every measured path runs for a few seconds first on both sides, so that each is measured in its steady state (the
 # JIT's tiering of a path's code otherwise takes a good part of its first 10 s here).

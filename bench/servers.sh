@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sourced by the benchmarks: a temp dir ($tmp) removed on exit with every process started ($pids), and a PostgreSQL and a
 # Redis on loopback only (the machine's postgres and redis-server), with psql_ to run SQL as the postgres user.
-# Ports: PG_PORT (55432), REDIS_PORT (56379).
+# Ports: PG_PORT (55432), REDIS_PORT (56379). Also wrk_run and run, shared by the benchmarks' measurements.
 tmp=$(mktemp -d /tmp/authapp-compare-XXXX)
 chmod 755 "$tmp"
 pids=()
@@ -27,3 +27,22 @@ for i in $(seq 1 100); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && b
 "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || { cat "$tmp/postgres.log" >&2; exit 1; }
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.2; done
 psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAt "$@"; }
+
+# wrk with a Lua script → one line "rps=… p50=… p99=… ok=… errors=…", like bench/LoadGen. Arguments: connections, script, url.
+wrk_run() {
+  wrk -t2 -c"$1" -d"${SECONDS_PER_RUN:-10}"s --latency -s "$2" "$3" >"$tmp/wrk.txt"
+  python3 - "$tmp/wrk.txt" <<'PY'
+import re,sys
+t=open(sys.argv[1]).read()
+def ms(v,u): return float(v)*{'us':0.001,'ms':1,'s':1000}[u]
+lat={m.group(1):ms(m.group(2),m.group(3)) for m in re.finditer(r'^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$',t,re.M)}
+rps=float(re.search(r'Requests/sec:\s+([\d.]+)',t).group(1))
+total=int(re.search(r'(\d+) requests in',t).group(1))
+bad=re.search(r'Non-2xx or 3xx responses: (\d+)',t); bad=int(bad.group(1)) if bad else 0
+print(f"rps={rps:.1f} p50={lat['50']:.2f} p99={lat['99']:.2f} ok={total-bad} errors={bad}")
+PY
+}
+
+# run KEY command…: the command's one-line result, kept in R[KEY] and shown as it comes.
+declare -A R
+run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }

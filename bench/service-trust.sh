@@ -51,21 +51,7 @@ service() { # port, plain?
 service $aware_port false
 service $plain_port true
 
-wrk_() { # connections, script, url (environment: ACCESS_TOKEN or FORM/BASIC)
-  wrk -t2 -c"$1" -d${SECONDS_PER_RUN}s --latency -s "$2" "$3" >"$tmp/wrk.txt"
-  python3 - "$tmp/wrk.txt" <<'PY'
-import re,sys
-t=open(sys.argv[1]).read()
-def ms(v,u): return float(v)*{'us':0.001,'ms':1,'s':1000}[u]
-lat={m.group(1):ms(m.group(2),m.group(3)) for m in re.finditer(r'^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$',t,re.M)}
-rps=float(re.search(r'Requests/sec:\s+([\d.]+)',t).group(1))
-total=int(re.search(r'(\d+) requests in',t).group(1))
-bad=re.search(r'Non-2xx or 3xx responses: (\d+)',t); bad=int(bad.group(1)) if bad else 0
-print(f"rps={rps:.1f} p50={lat['50']:.2f} p99={lat['99']:.2f} ok={total-bad} errors={bad}")
-PY
-}
-declare -A R
-run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }
+wrk_() { wrk_run "$@"; } # connections, script, url (environment: ACCESS_TOKEN or FORM/BASIC)
 token=$(login access_token)
 grant() { FORM="grant_type=client_credentials" BASIC=$basic wrk_ 8 bench/form.lua $A/connect/token; }
 introspect() { FORM="token=$token" BASIC=$basic wrk_ 32 bench/form.lua $A/connect/introspect; }

@@ -51,6 +51,9 @@ public sealed partial class PublishedManifestTests
         var api = resources.GetProperty("api");
         Assert.Equal("{cache.connectionString}", api.GetProperty("env").GetProperty("ConnectionStrings__cache").GetString());
         Assert.Equal("{jwt-signing-key.value}", api.GetProperty("env").GetProperty("Jwt__SigningKey").GetString());
+        // ES256 unless the deployer chooses HS256; the issuer is the API's own published address.
+        Assert.Equal("ES256", api.GetProperty("env").GetProperty("Jwt__SigningAlgorithm").GetString());
+        Assert.Equal("{api.bindings.http.url}", api.GetProperty("env").GetProperty("Jwt__Issuer").GetString());
         Assert.True(api.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
         // The staff console: a project of its own, reachable from outside, finding the API by service discovery.
         var console = resources.GetProperty("admin");
