@@ -87,6 +87,9 @@ public static class AuthAppExtensions
             ValidateAudience = true,
             // Issuer and keys come from the discovery document; ES256 only (no "none", no HS256 with a public key).
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            // AuthApp's own skew: the revocation feed remembers an ended session until its last token expires plus 30 s,
+            // so a longer skew (JwtBearer's default is 5 minutes) would let a revoked token pass again after that.
+            ClockSkew = TimeSpan.FromSeconds(30),
             NameClaimType = "sub",
             RoleClaimType = "role",
         };

@@ -18,7 +18,7 @@ namespace AuthApp.Api.OAuth;
 /// and the scopes it asked for. The grant opens a session for the client (so a revocation, a disabled client or a
 /// rotated secret ends its tokens the way a logout ends a user's) and signs in the client as the token's subject.
 /// </summary>
-public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions> jwt, TimeProvider time)
+public sealed class ClientCredentialsGrant(AuthDbContext db, OAuthClientManager clients, IOptions<JwtOptions> jwt, TimeProvider time)
     : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -28,13 +28,14 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
             .Build();
 
     /// <summary>
-    /// One statement: the session is inserted only while the client is enabled. FOR SHARE makes a concurrent disable
-    /// (which updates the client's row, then revokes its sessions) either wait for this insert and revoke it too, or
-    /// commit first so that this grant finds the client disabled.
+    /// One statement: the session is inserted only while the client is enabled and still has the secret the request
+    /// authenticated with. FOR SHARE makes a concurrent disable or rotation (which updates the client's row, then revokes
+    /// its sessions) either wait for this insert and revoke it too, or commit first so that this grant finds it changed.
     /// </summary>
     private const string OpenSessionSql = """
         WITH client AS (
-            SELECT client_id, audiences, permissions FROM oauth_clients WHERE client_id = $1 AND disabled_at IS NULL FOR SHARE
+            SELECT client_id, audiences, permissions FROM oauth_clients
+            WHERE client_id = $1 AND disabled_at IS NULL AND client_secret = $6 FOR SHARE
         ), opened AS (
             INSERT INTO sessions (id, client_id, created_at, expires_at, refresh_jti, refresh_issued_at, refresh_expires_at,
                                   security_stamp)
@@ -52,10 +53,12 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
         var now = time.GetUtcNow();
         var sessionId = Guid.CreateVersion7(now);
         // The session outlives the token by the clock skew that validators allow past its expiry.
-        var client = await OpenSessionAsync(clientId, sessionId, now, now + jwt.Value.AccessTokenLifetime + jwt.Value.ClockSkew);
+        var client = clients.AuthenticatedSecretHash is { } secretHash
+            ? await OpenSessionAsync(clientId, secretHash, sessionId, now, now + jwt.Value.AccessTokenLifetime + jwt.Value.ClockSkew)
+            : null;
         if (client is null)
         {
-            context.Reject(Errors.InvalidClient, "This client is disabled.");
+            context.Reject(Errors.InvalidClient, "This client is disabled, or its secret has just been changed.");
             return;
         }
         // No scope asked for: every scope the client may use (OpenIddict has checked any it did ask for).
@@ -72,7 +75,8 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
         context.SignIn(new ClaimsPrincipal(identity));
     }
 
-    private async Task<(string[] Audiences, string[] Permissions)?> OpenSessionAsync(string clientId, Guid sessionId, DateTimeOffset now, DateTimeOffset expiresAt)
+    private async Task<(string[] Audiences, string[] Permissions)?> OpenSessionAsync(
+        string clientId, string secretHash, Guid sessionId, DateTimeOffset now, DateTimeOffset expiresAt)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
@@ -85,6 +89,7 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, IOptions<JwtOptions
             open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
             // A random, never-issued refresh jti and stamp: a client session has no refresh token.
             open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.NewGuid() });
+            open.Parameters.Add(new NpgsqlParameter<string> { TypedValue = secretHash });
             await using var reader = await open.ExecuteReaderAsync();
             if (!await reader.ReadAsync())
             {

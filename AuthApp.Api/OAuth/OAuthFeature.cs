@@ -49,6 +49,8 @@ public static class OAuthFeature
                 .AddEventHandler(ReadAuthAppToken.Descriptor)
                 .AddEventHandler(RevokeAuthAppToken.Descriptor)
                 .AddEventHandler(DescribeAuthAppKeys.Descriptor)
+                .AddEventHandler(DisabledClientGate.IntrospectionDescriptor)
+                .AddEventHandler(DisabledClientGate.RevocationDescriptor)
                 .RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
             var aspNetCore = server.UseAspNetCore();
             // The AppHost serves the API over plain HTTP on localhost; elsewhere TLS ends at the proxy (X-Forwarded-Proto).

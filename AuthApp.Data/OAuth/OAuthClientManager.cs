@@ -40,6 +40,21 @@ public sealed class OAuthClientManager(
         return found;
     }
 
+    /// <summary>
+    /// The stored secret hash the request's client authenticated against (null: none yet). The grant writes its session
+    /// only while the row still holds this hash, so a secret rotated by another instance within the lookup's second
+    /// cannot earn a token with the old secret.
+    /// </summary>
+    public string? AuthenticatedSecretHash { get; private set; }
+
+    public override async ValueTask<bool> ValidateClientSecretAsync(OAuthClient application, string secret,
+        CancellationToken cancellationToken = default)
+    {
+        var valid = await base.ValidateClientSecretAsync(application, secret, cancellationToken);
+        AuthenticatedSecretHash = valid ? application.ClientSecret : null;
+        return valid;
+    }
+
     /// <summary>The client as stored now, to change it (never a cached copy, which other requests read meanwhile).</summary>
     public ValueTask<OAuthClient?> FindForChangeAsync(string clientId, CancellationToken ct) => base.FindByClientIdAsync(clientId, ct);
 

@@ -173,6 +173,19 @@ public sealed class OAuthServerTests(ServersFixture servers, ITestOutputHelper o
         {
             Assert.Equal("invalid_client", (await refused.ReadJsonAsync()).GetProperty("error").GetString());
         }
+        // Nor may it introspect or revoke (a live login stays live).
+        var user = await Api.RegisterAndLoginAsync();
+        using (var introspection = await Api.PostAsync("/connect/introspect", Form(client, ("token", user.AccessToken))))
+        {
+            var answer = await introspection.ReadJsonAsync();
+            Assert.True(answer.TryGetProperty("error", out var error) && error.GetString() == "invalid_client",
+                $"{(int)introspection.StatusCode} {answer}");
+        }
+        using (var revocation = await Api.PostAsync("/connect/revoke", Form(client, ("token", user.RefreshToken))))
+        {
+            Assert.NotEqual(HttpStatusCode.OK, revocation.StatusCode);
+        }
+        Assert.True((await Api.IntrospectAsync(observer, user.AccessToken)).GetProperty("active").GetBoolean());
 
         using (var enabled = await Api.PostJsonAsync($"/api/v1/admin/clients/{client.ClientId}/enable", new { }, staff.AccessToken))
         {
@@ -290,6 +303,10 @@ public sealed class OAuthServerTests(ServersFixture servers, ITestOutputHelper o
         Assert.True(listed.GetProperty("enabled").GetBoolean());
         Assert.False(listed.GetProperty("declared_in_app_host").GetBoolean());
     }
+
+    private static HttpContent Form(TestClient client, params (string Name, string Value)[] fields) =>
+        new FormUrlEncodedContent(new[] { ("client_id", client.ClientId), ("client_secret", client.Secret) }.Concat(fields)
+            .Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
 
     private static string[] Strings(JsonElement element, string property) =>
         [.. element.GetProperty(property).EnumerateArray().Select(e => e.GetString()!)];

@@ -29,7 +29,7 @@ public sealed class TokenServiceTests
 
     public TokenServiceTests()
     {
-        var options = Options.Create(new JwtOptions { SigningKey = Key });
+        var options = Options.Create(new JwtOptions { SigningKey = Key, Issuer = TestSecrets.Issuer });
         _tokens = new TokenService(options, new SharedSecretSigner(options), _clock, new ApiTelemetry(new TestMeterFactory()));
     }
 
