@@ -6,6 +6,7 @@ using AuthApp.Api.Health;
 using AuthApp.Api.OAuth;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Recovery;
+using AuthApp.Api.Sessions;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
@@ -30,6 +31,7 @@ builder.Services
     .AddUsers()
     .AddRecovery()
     .AddAuth()
+    .AddUserSessions()
     .AddAudit()
     .AddAdmin()
     .AddOAuth(builder.Configuration, builder.Environment);
@@ -54,6 +56,7 @@ if (app.Environment.IsDevelopment())
 }
 app.MapApiHealth();
 app.MapAuth();
+app.MapUserSessions();
 app.MapUsers();
 app.MapRecovery();
 app.MapAdmin();

@@ -1,11 +1,12 @@
 using AuthApp.Data.OAuth;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuthApp.Data;
 
 /// <summary>The unit of work; feature services query it directly (no repository layer on top of EF Core).</summary>
-public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options)
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
@@ -16,6 +17,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -59,7 +61,13 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         session.Property(s => s.ClientId).HasMaxLength(100);
         // A client's sessions are ended together (disabled, secret rotated); user sessions leave it null.
         session.HasIndex(s => s.ClientId).HasFilter("client_id IS NOT NULL");
-        session.ToTable(t => t.HasCheckConstraint("ck_sessions_user_or_client", "(user_id IS NULL) <> (client_id IS NULL)"));
+        // A service's session has a client and no user; every other session has a user (and an app's, a client too).
+        session.ToTable(t => t.HasCheckConstraint("ck_sessions_user_or_client",
+            "user_id IS NOT NULL OR (client_id IS NOT NULL AND kind = 'service')"));
+        session.Property(s => s.Kind).HasMaxLength(16).HasDefaultValue(SessionKinds.Api);
+        session.Property(s => s.UserAgent).HasMaxLength(SessionKinds.UserAgentMaxLength);
+        session.Property(s => s.Address).HasMaxLength(SessionKinds.AddressMaxLength);
+        session.HasIndex(s => s.ParentId).HasFilter("parent_id IS NOT NULL");
         // Every refresh updates its session's row in place. None of the rotation columns is indexed, so with room
         // left on the page PostgreSQL makes it a heap-only update: no index entry written, the old version pruned.
         session.HasStorageParameter("fillfactor", 80);

@@ -3,8 +3,9 @@ namespace AuthApp.Data;
 /// <summary>
 /// One login: every token pair issued by rotation belongs to it (<c>sid</c> claim). Revoking the
 /// session stops all of its refresh tokens and, through the Redis blacklist, its access tokens.
-/// A client-credentials grant is a session too, of a client rather than a user (exactly one of
-/// <see cref="UserId"/> and <see cref="ClientId"/> is set), so that one revocation path ends both.
+/// A client-credentials grant is a session too, of a client rather than a user, so that one revocation path ends
+/// both; so is a browser's sign-in to AuthApp's pages, and each app a person signs in to through them (see
+/// <see cref="Kind"/>).
 /// </summary>
 public sealed class Session
 {
@@ -12,8 +13,29 @@ public sealed class Session
     public Guid? UserId { get; set; }
     public User? User { get; set; }
 
-    /// <summary>The OAuth client whose client-credentials grant opened this session (no user, no refresh token).</summary>
+    /// <summary>
+    /// The OAuth client the session belongs to: a service's client-credentials grant (no user, no refresh token) or an
+    /// app a person signed in to with the authorization code (user and client both).
+    /// </summary>
     public string? ClientId { get; set; }
+
+    /// <summary>What opened the session: one of <see cref="SessionKinds"/>.</summary>
+    public string Kind { get; set; } = SessionKinds.Api;
+
+    /// <summary>
+    /// For an app's session: the browser's sign-in it came from. Ending the browser's session (sign-out, end-session)
+    /// ends the apps' sessions opened from it.
+    /// </summary>
+    public Guid? ParentId { get; set; }
+
+    /// <summary>The User-Agent that opened the session (cut to 256 characters), for the user's list of sessions.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>The client address that opened the session, as the trusted proxy reported it.</summary>
+    public string? Address { get; set; }
+
+    /// <summary>When the session last did something: opened, or its refresh token was last rotated.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>The absolute end of the session: no refresh extends it.</summary>
@@ -62,6 +84,25 @@ public sealed class Session
     }
 }
 
+/// <summary>What opened a session; stored as text.</summary>
+public static class SessionKinds
+{
+    /// <summary><c>POST /api/v1/user/login</c>: a pair of tokens for the caller.</summary>
+    public const string Api = "api";
+
+    /// <summary>AuthApp's sign-in page: the browser's single sign-on cookie, no tokens.</summary>
+    public const string Browser = "browser";
+
+    /// <summary>An app's authorization-code sign-in (OpenID Connect), opened from a browser session.</summary>
+    public const string App = "app";
+
+    /// <summary>A service's client-credentials grant.</summary>
+    public const string Service = "service";
+
+    public const int UserAgentMaxLength = 256;
+    public const int AddressMaxLength = 64;
+}
+
 /// <summary>Why a session ended; stored as text.</summary>
 public static class SessionRevocationReasons
 {
@@ -74,6 +115,9 @@ public static class SessionRevocationReasons
     public const string TokenRevoked = "token_revoked";
     public const string ClientDisabled = "client_disabled";
     public const string ClientSecretRotated = "client_secret_rotated";
+    public const string SignedOut = "signed_out";
+    public const string EndedByUser = "ended_by_user";
+    public const string AuthorizationCodeReuse = "authorization_code_reuse";
 }
 
 /// <summary>

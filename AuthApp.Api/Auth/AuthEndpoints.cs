@@ -1,3 +1,4 @@
+using AuthApp.Api.Sessions;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,7 +39,7 @@ public static class AuthEndpoints
 
     private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request, LoginHandler login, TimeProvider time, HttpContext http, CancellationToken ct) =>
-        (await login.LoginAsync(request, time.GetUtcNow(), ct)).ToResult(http, TypedResults.Ok);
+        (await login.LoginAsync(request, SessionOrigin.Of(http), time.GetUtcNow(), ct)).ToResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<TokenPairResponse>, ProblemHttpResult>> RefreshAsync(
         [FromHeader(Name = RefreshTokenHeader)] string? headerToken,

@@ -1,5 +1,6 @@
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Recovery;
+using AuthApp.Api.Sessions;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
@@ -12,7 +13,10 @@ using NpgsqlTypes;
 
 namespace AuthApp.Api.Auth;
 
-/// <summary>Log in: check the identifier's throttle, verify the password, open a session, issue its first pair.</summary>
+/// <summary>
+/// Log in: check the identifier's throttle, verify the password, open a session. The JSON route's session gets its first
+/// token pair; the sign-in page's is the browser's single sign-on session, which holds no tokens of its own.
+/// </summary>
 public sealed class LoginHandler(
     AuthDbContext db,
     PasswordHashingGate hashing,
@@ -29,7 +33,19 @@ public sealed class LoginHandler(
     private const int MaximumPasswordLength = 1024;
     private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "Invalid credentials.");
 
-    public async Task<Outcome<LoginResponse>> LoginAsync(LoginRequest request, DateTimeOffset now, CancellationToken ct)
+    public async Task<Outcome<LoginResponse>> LoginAsync(LoginRequest request, SessionOrigin origin, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var opened = await OpenAsync(request, SessionKinds.Api, origin, now, ct);
+        return opened.Error is { } error ? error : ToResponse(opened.Value!, now);
+    }
+
+    /// <summary>The sign-in page's login: the same checks, throttles and messages; a browser session, no tokens.</summary>
+    public Task<Outcome<OpenedSession>> SignInBrowserAsync(LoginRequest request, SessionOrigin origin, DateTimeOffset now,
+        CancellationToken ct) => OpenAsync(request, SessionKinds.Browser, origin, now, ct);
+
+    private async Task<Outcome<OpenedSession>> OpenAsync(LoginRequest request, string kind, SessionOrigin origin,
+        DateTimeOffset now, CancellationToken ct)
     {
         var identifier = string.IsNullOrWhiteSpace(request.Email) ? request.Username : request.Email;
         var errors = new FieldErrors();
@@ -53,10 +69,17 @@ public sealed class LoginHandler(
         {
             return Error.Validation(errors);
         }
-        return await LoginAsync(identifier!.Trim(), request.Password!, now, ct);
+        return await OpenAsync(identifier!.Trim(), request.Password!, new NewSession(kind, origin), now, ct);
     }
 
-    private async Task<Outcome<LoginResponse>> LoginAsync(string identifier, string password, DateTimeOffset now, CancellationToken ct)
+    private static LoginResponse ToResponse(OpenedSession opened, DateTimeOffset now) =>
+        new("Login successful", opened.Tokens!.AccessToken, opened.Tokens.RefreshToken, "Bearer", opened.Tokens.ExpiresIn(now),
+            new LoginUser(opened.User.Id, opened.User.Username, opened.User.Email));
+
+    private sealed record NewSession(string Kind, SessionOrigin Origin);
+
+    private async Task<Outcome<OpenedSession>> OpenAsync(string identifier, string password, NewSession session,
+        DateTimeOffset now, CancellationToken ct)
     {
         var byEmail = identifier.Contains('@');
         var normalized = byEmail ? UserNormalization.Email(identifier) : UserNormalization.Username(identifier);
@@ -92,7 +115,7 @@ public sealed class LoginHandler(
         }
         var upgraded = verification.Value == PasswordVerification.SuccessRehashNeeded ? await UpgradedHashAsync(password, ct) : null;
         await phases.PasswordVerifiedAsync(user.Id, ct);
-        return await OpenSessionAsync(user, upgraded, now, ct) is { } opened
+        return await OpenSessionAsync(user, upgraded, session, now, ct) is { } opened
             ? opened
             : await RefuseAfterAccountChangedAsync(user, normalized, rule);
     }
@@ -155,31 +178,36 @@ public sealed class LoginHandler(
             RETURNING id
         )
         INSERT INTO sessions (id, user_id, created_at, expires_at, refresh_jti, refresh_issued_at, refresh_expires_at,
-                              security_stamp)
-        SELECT $6, id, $3, $7, $8, $3, $9, $2 FROM account
+                              security_stamp, kind, user_agent, address, last_used_at)
+        SELECT $6, id, $3, $7, $8, $3, $9, $2, $10, $11, $12, $3 FROM account
         RETURNING id
         """;
 
-    private async Task<LoginResponse?> OpenSessionAsync(User user, string? upgradedHash, DateTimeOffset now, CancellationToken ct)
+    private async Task<OpenedSession?> OpenSessionAsync(User user, string? upgradedHash, NewSession session, DateTimeOffset now,
+        CancellationToken ct)
     {
         var sessionId = Guid.CreateVersion7(now);
         var expiresAt = now + tokens.Options.SessionLifetime;
-        var pair = tokens.IssuePair(user, sessionId, expiresAt, now);
+        // A browser session has no refresh token: its chain starts spent (a random jti, expired at once).
+        var pair = session.Kind == SessionKinds.Api ? tokens.IssuePair(user, sessionId, expiresAt, now) : null;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var open = new NpgsqlCommand(OpenSessionSql, connection);
-            // Positional parameters ($1…$9, in this order): Npgsql sends the text as it is, without rewriting it.
+            // Positional parameters ($1…$12, in this order): Npgsql sends the text as it is, without rewriting it.
             open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Id });
             open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.SecurityStamp });
             open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
             open.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user.PasswordHash });
-            open.Parameters.Add(new NpgsqlParameter { Value = (object?)upgradedHash ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            open.Parameters.Add(Nullable(upgradedHash));
             open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sessionId });
             open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
-            open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = pair.RefreshJti });
-            open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = pair.RefreshExpiresAt });
+            open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = pair?.RefreshJti ?? Guid.NewGuid() });
+            open.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = pair?.RefreshExpiresAt ?? now });
+            open.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.Kind });
+            open.Parameters.Add(Nullable(session.Origin.UserAgent));
+            open.Parameters.Add(Nullable(session.Origin.Address));
             if (await open.ExecuteScalarAsync(ct) is null)
             {
                 return null;
@@ -194,7 +222,12 @@ public sealed class LoginHandler(
             logger.LogInformation("Upgraded the password hash of {UserId} to Argon2id", user.Id);
         }
         telemetry.Logins.Add(1);
-        return new LoginResponse("Login successful", pair.AccessToken, pair.RefreshToken, "Bearer",
-            pair.ExpiresIn(now), new LoginUser(user.Id, user.Username, user.Email));
+        return new OpenedSession(user, sessionId, expiresAt, pair);
     }
+
+    private static NpgsqlParameter Nullable(string? text) =>
+        new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
+
+/// <summary>A session just opened by a login: whose, which, until when, and its first pair (none for a browser's).</summary>
+public sealed record OpenedSession(User User, Guid SessionId, DateTimeOffset ExpiresAt, IssuedTokens? Tokens);

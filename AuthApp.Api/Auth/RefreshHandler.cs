@@ -60,7 +60,7 @@ public sealed class RefreshHandler(
     private const string RotateSql = """
         UPDATE sessions AS s
         SET previous_refresh_jti = s.refresh_jti, previous_refresh_spent_at = $1,
-            refresh_jti = $5, refresh_issued_at = $1, refresh_expires_at = LEAST($6, s.expires_at)
+            refresh_jti = $5, refresh_issued_at = $1, refresh_expires_at = LEAST($6, s.expires_at), last_used_at = $1
         FROM users AS u
         WHERE s.id = $3 AND s.refresh_jti = $2 AND s.revoked_at IS NULL AND s.expires_at > $1
           AND u.id = s.user_id AND u.id = $4 AND u.is_active AND u.security_stamp = s.security_stamp

@@ -4,6 +4,7 @@ using AuthApp.Api.Admin;
 using AuthApp.Api.Auth;
 using AuthApp.Api.Health;
 using AuthApp.Api.Recovery;
+using AuthApp.Api.Sessions;
 using AuthApp.Api.Users;
 
 namespace AuthApp.Api.Common;
@@ -18,6 +19,7 @@ namespace AuthApp.Api.Common;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     MaxDepth = 16)]
 [JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(UserSessionList))]
 [JsonSerializable(typeof(UpdateUserRequest))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(RefreshRequest))]

@@ -37,9 +37,9 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, OAuthClientManager 
             SELECT client_id, audiences, permissions FROM oauth_clients
             WHERE client_id = $1 AND disabled_at IS NULL AND client_secret = $6 FOR SHARE
         ), opened AS (
-            INSERT INTO sessions (id, client_id, created_at, expires_at, refresh_jti, refresh_issued_at, refresh_expires_at,
-                                  security_stamp)
-            SELECT $2, client_id, $3, $4, $5, $3, $3, $5 FROM client
+            INSERT INTO sessions (id, client_id, kind, created_at, expires_at, refresh_jti, refresh_issued_at, refresh_expires_at,
+                                  security_stamp, last_used_at)
+            SELECT $2, client_id, 'service', $3, $4, $5, $3, $3, $5, $3 FROM client
         )
         SELECT audiences, permissions FROM client
         """;

@@ -9,8 +9,9 @@ namespace AuthApp.Api.Tokens;
 /// </summary>
 public sealed class SessionRevoker(AuthDbContext db, RevocationStore revocations)
 {
+    /// <summary>The session, and the apps' sessions opened from it when it is a browser's.</summary>
     public Task<int> RevokeSessionAsync(Guid sessionId, string reason, DateTimeOffset now, CancellationToken ct) =>
-        RevokeAsync(db.Sessions.Where(s => s.Id == sessionId), reason, now, ct);
+        RevokeAsync(db.Sessions.Where(s => s.Id == sessionId || s.ParentId == sessionId), reason, now, ct);
 
     public Task<int> RevokeAllForUserAsync(Guid userId, string reason, DateTimeOffset now, CancellationToken ct, Guid? exceptSessionId = null) =>
         RevokeAsync(db.Sessions.Where(s => s.UserId == userId && s.Id != exceptSessionId), reason, now, ct);

@@ -558,6 +558,11 @@ namespace AuthApp.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address");
+
                     b.Property<string>("ClientId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -570,6 +575,22 @@ namespace AuthApp.Data.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("api")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
 
                     b.Property<Guid?>("PreviousRefreshJti")
                         .HasColumnType("uuid")
@@ -608,6 +629,11 @@ namespace AuthApp.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("security_stamp");
 
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_agent");
+
                     b.Property<Guid?>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
@@ -622,6 +648,10 @@ namespace AuthApp.Data.Migrations
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_sessions_expires_at");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_sessions_parent_id")
+                        .HasFilter("parent_id IS NOT NULL");
+
                     b.HasIndex("RevocationSeq")
                         .HasDatabaseName("ix_sessions_revocation_seq");
 
@@ -633,7 +663,7 @@ namespace AuthApp.Data.Migrations
 
                     b.ToTable("sessions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_sessions_user_or_client", "(user_id IS NULL) <> (client_id IS NULL)");
+                            t.HasCheckConstraint("ck_sessions_user_or_client", "user_id IS NOT NULL OR (client_id IS NOT NULL AND kind = 'service')");
                         });
 
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
@@ -765,6 +795,29 @@ namespace AuthApp.Data.Migrations
                         .HasDatabaseName("ix_users_date_joined_id");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("AuthApp.Data.AccountToken", b =>
