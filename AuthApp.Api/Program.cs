@@ -7,6 +7,7 @@ using AuthApp.Api.OAuth;
 using AuthApp.Api.Passwords;
 using AuthApp.Api.Recovery;
 using AuthApp.Api.Sessions;
+using AuthApp.Api.SignIn;
 using AuthApp.Api.Throttling;
 using AuthApp.Api.Tokens;
 using AuthApp.Api.Users;
@@ -35,6 +36,11 @@ builder.Services
     .AddAudit()
     .AddAdmin()
     .AddOAuth(builder.Configuration, builder.Environment);
+var signIn = SignInFeature.IsServed(builder.Configuration); // people's sign-in needs the ES256 key ring
+if (signIn)
+{
+    builder.Services.AddSignIn(builder.Configuration, builder.Environment);
+}
 
 var app = builder.Build();
 
@@ -44,6 +50,10 @@ app.UseSecurityHeaders();
 app.UseHttpsOutsideDevelopment();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+if (signIn)
+{
+    app.UseStaticFiles(); // the sign-in pages' stylesheet
+}
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -63,5 +73,9 @@ app.MapAdmin();
 app.MapAudit();
 app.MapTokens();
 app.MapOAuth();
+if (signIn)
+{
+    app.MapSignIn();
+}
 
 app.Run();

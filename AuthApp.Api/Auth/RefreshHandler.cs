@@ -108,7 +108,8 @@ public sealed class RefreshHandler(
         var sessionExpiresAt = reader.GetFieldValue<DateTimeOffset>(0);
         var username = reader.GetString(1);
         var isStaff = reader.GetBoolean(2);
-        return Step.Issued(tokens.IssuePair(claims.UserId, username, isStaff, claims.SessionId, sessionExpiresAt, now, newJti));
+        return Step.Issued(tokens.IssuePair(claims.UserId, username, isStaff, claims.SessionId, sessionExpiresAt, now, newJti,
+            claims.Scope));
     }
 
     /// <summary>The failure path only: tells reuse, revocation, expiry and an inactive user apart.</summary>

@@ -28,6 +28,11 @@ public sealed class WriteAccessToken(TokenService tokens) : IOpenIddictServerHan
         {
             return default;
         }
+        if (UserTokens.Stashed(context.Transaction) is { } issued)
+        {
+            context.Token = issued.AccessToken; // a person's, from the code or refresh grant
+            return default;
+        }
         var clientId = principal.GetClaim(Claims.Subject) ?? throw new InvalidOperationException("A client access token needs a subject.");
         var sessionId = Guid.Parse(principal.GetClaim(TokenClaims.SessionId)
             ?? throw new InvalidOperationException("A client access token needs its session."));
@@ -60,16 +65,40 @@ public sealed class ReadAuthAppToken(TokenService tokens, TokenStatus status) : 
         {
             return;
         }
+        if (context.ValidTokenTypes.Contains(TokenTypeIdentifiers.IdentityToken))
+        {
+            await ReadIdTokenHintAsync(context);
+            return;
+        }
         if (await tokens.ReadAnyTokenAsync(context.Token) is not { } token)
         {
-            return; // not one of ours: OpenIddict's own readers refuse it
+            return; // not one of ours (an authorization code, or a forgery): OpenIddict's own readers decide
         }
-        if (!await status.IsLiveAsync(token, context.CancellationToken))
+        // An app's refresh at the token endpoint: the rotation decides, so that a spent token is seen as reuse.
+        var rotating = context.EndpointType == OpenIddictServerEndpointType.Token && token.Kind == IssuedTokenKind.UserRefresh;
+        if (!rotating && !await status.IsLiveAsync(token, context.CancellationToken))
         {
             context.Reject(Errors.InvalidToken, "The token has been revoked.");
             return;
         }
         context.Principal = ToPrincipal(token);
+    }
+
+    /// <summary>An <c>id_token_hint</c> at end-session: one of AuthApp's ID tokens, its app as audience and presenter.</summary>
+    private async Task ReadIdTokenHintAsync(ValidateTokenContext context)
+    {
+        if (await tokens.ReadIdTokenHintAsync(context.Token!) is not { } hint)
+        {
+            context.Reject(Errors.InvalidRequest, "The id_token_hint is not an ID token AuthApp issued.");
+            return;
+        }
+        var identity = new ClaimsIdentity(OAuthFeature.AuthenticationType, Claims.Subject, Claims.Role);
+        identity.SetClaim(Claims.Subject, hint.UserId.ToString());
+        identity.SetClaim(TokenClaims.SessionId, hint.SessionId.ToString());
+        identity.SetTokenType(TokenTypeIdentifiers.IdentityToken);
+        identity.SetAudiences(hint.ClientId);
+        identity.SetPresenters(hint.ClientId);
+        context.Principal = new ClaimsPrincipal(identity);
     }
 
     /// <summary>

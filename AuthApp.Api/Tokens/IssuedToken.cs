@@ -8,6 +8,14 @@ public sealed record ClientAccessGrant(
     string ClientId, Guid SessionId, Guid Jti, IReadOnlyList<string> Scopes, IReadOnlyList<string> Audiences,
     DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
 
+/// <summary>What an ID token says: who, for which app, which session, when they signed in, and the profile claims granted.</summary>
+public sealed record IdTokenGrant(
+    Guid UserId, string ClientId, Guid SessionId, string? Nonce, DateTimeOffset AuthenticatedAt,
+    IReadOnlyDictionary<string, object> ProfileClaims, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>A validated <c>id_token_hint</c>: the user, the app's session and the app it was issued to.</summary>
+public sealed record IdTokenHint(Guid UserId, Guid SessionId, string ClientId);
+
 public enum IssuedTokenKind
 {
     UserAccess,

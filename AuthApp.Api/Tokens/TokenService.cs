@@ -13,7 +13,7 @@ public sealed record IssuedTokens(
     string RefreshToken, Guid RefreshJti, DateTimeOffset RefreshExpiresAt);
 
 /// <summary>What a token says about itself, once its signature, issuer, audience, type and lifetime are checked.</summary>
-public sealed record TokenIdentifiers(Guid Jti, Guid SessionId, Guid UserId);
+public sealed record TokenIdentifiers(Guid Jti, Guid SessionId, Guid UserId, string? Scope = null);
 
 /// <summary>The request's validated access token: who and which session, and when it expires (for the blacklist's TTL).</summary>
 public sealed record AccessToken(TokenIdentifiers Ids, DateTimeOffset ExpiresAt);
@@ -119,8 +119,10 @@ public sealed class TokenService
         IssuePair(user.Id, user.Username, user.IsStaff, sessionId, sessionExpiresAt, now, Guid.NewGuid());
 
     /// <summary>A new pair whose refresh token has the <c>jti</c> <paramref name="refreshJti"/> (already stored by the caller).</summary>
+    /// <param name="scope">The scopes an app was granted at sign-in (OpenID Connect), carried by both tokens and on to
+    /// every pair that rotation issues after them; null for the JSON login's tokens, which have none.</param>
     public IssuedTokens IssuePair(Guid userId, string username, bool isStaff, Guid sessionId, DateTimeOffset sessionExpiresAt,
-        DateTimeOffset now, Guid refreshJti)
+        DateTimeOffset now, Guid refreshJti, string? scope = null)
     {
         var accessJti = Guid.NewGuid();
         var accessExpires = Min(now + _options.AccessTokenLifetime, sessionExpiresAt);
@@ -133,8 +135,14 @@ public sealed class TokenService
             accessClaims[TokenClaims.Role] = TokenClaims.StaffRole;
         }
 
+        var refreshClaims = BaseClaims(userId, sessionId, refreshJti, TokenClaims.RefreshType);
+        if (!string.IsNullOrEmpty(scope))
+        {
+            accessClaims[TokenClaims.Scope] = scope;
+            refreshClaims[TokenClaims.Scope] = scope;
+        }
         var access = Create(accessClaims, now, accessExpires);
-        var refresh = Create(BaseClaims(userId, sessionId, refreshJti, TokenClaims.RefreshType), now, refreshExpires);
+        var refresh = Create(refreshClaims, now, refreshExpires);
         _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", TokenClaims.AccessType));
         _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", TokenClaims.RefreshType));
         return new IssuedTokens(access, accessJti, accessExpires, refresh, refreshJti, refreshExpires);
@@ -167,7 +175,58 @@ public sealed class TokenService
         {
             return null;
         }
-        return new TokenIdentifiers(jti, sid, sub);
+        return new TokenIdentifiers(jti, sid, sub, identity.FindFirst(TokenClaims.Scope)?.Value);
+    }
+
+    /// <summary>
+    /// An OpenID Connect ID token for an app's sign-in: who signed in, when, for which app, with which session; signed by
+    /// the key ring like every other token, so the app checks it against the same published keys.
+    /// </summary>
+    public string IssueIdToken(IdTokenGrant grant)
+    {
+        var claims = new Dictionary<string, object>(grant.ProfileClaims)
+        {
+            [JwtRegisteredClaimNames.Sub] = grant.UserId.ToString(),
+            [JwtRegisteredClaimNames.Azp] = grant.ClientId,
+            [TokenClaims.SessionId] = grant.SessionId.ToString(),
+            [JwtRegisteredClaimNames.AuthTime] = grant.AuthenticatedAt.ToUnixTimeSeconds(),
+        };
+        if (grant.Nonce is { Length: > 0 } nonce)
+        {
+            claims[JwtRegisteredClaimNames.Nonce] = nonce;
+        }
+        _telemetry.TokensIssued.Add(1, new KeyValuePair<string, object?>("token_type", "id"));
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Audience = grant.ClientId,
+            Claims = claims,
+            IssuedAt = grant.IssuedAt.UtcDateTime,
+            NotBefore = grant.IssuedAt.UtcDateTime,
+            Expires = grant.ExpiresAt.UtcDateTime,
+            SigningCredentials = _signer.Current,
+        });
+    }
+
+    /// <summary>
+    /// An ID token AuthApp issued, presented back as <c>id_token_hint</c> at end-session: signature and issuer checked,
+    /// not its lifetime (an app signs out long after its ID token expired). Null for anything else.
+    /// </summary>
+    public async Task<IdTokenHint?> ReadIdTokenHintAsync(string token)
+    {
+        var parameters = ValidationParameters.Clone();
+        parameters.ValidateAudience = false;
+        parameters.ValidateLifetime = false;
+        parameters.LifetimeValidator = null;
+        var result = await _handler.ValidateTokenAsync(token, parameters);
+        string? Claim(string type) => result.ClaimsIdentity?.FindFirst(type)?.Value;
+        if (!result.IsValid || Claim(TokenClaims.TokenType) is not null || Claim(JwtRegisteredClaimNames.Azp) is not { } clientId
+            || !Guid.TryParse(Claim(JwtRegisteredClaimNames.Sub), out var userId)
+            || !Guid.TryParse(Claim(TokenClaims.SessionId), out var sessionId))
+        {
+            return null;
+        }
+        return new IdTokenHint(userId, sessionId, clientId);
     }
 
     private TokenValidationParameters CreateValidationParameters()

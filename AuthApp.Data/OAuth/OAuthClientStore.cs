@@ -44,6 +44,29 @@ public static class OAuthClientStore
         descriptor.Permissions.UnionWith(scopes.Select(scope => Permissions.Prefixes.Scope + scope));
     }
 
+    /// <summary>
+    /// An app people sign in to (authorization code with PKCE, refresh, end-session), first-party: no consent screen. Its
+    /// redirect URIs must match exactly. Adds to <see cref="Allow"/>, which it expects to have been applied first.
+    /// </summary>
+    public static void AllowSignIn(OpenIddictApplicationDescriptor descriptor, IEnumerable<Uri> redirectUris,
+        IEnumerable<Uri> postLogoutRedirectUris)
+    {
+        descriptor.ConsentType = ConsentTypes.Implicit;
+        descriptor.RedirectUris.UnionWith(redirectUris);
+        descriptor.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris);
+        descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        descriptor.Permissions.UnionWith(
+        [
+            Permissions.Endpoints.Authorization,
+            Permissions.Endpoints.EndSession,
+            Permissions.GrantTypes.AuthorizationCode,
+            Permissions.GrantTypes.RefreshToken,
+            Permissions.ResponseTypes.Code,
+            Permissions.Scopes.Profile,
+            Permissions.Scopes.Email,
+        ]);
+    }
+
     /// <summary>AuthApp's own permission: reading the revocation feed (<c>GET /connect/revocations</c>).</summary>
     public const string RevocationFeedPermission = "ept:authapp_revocations";
 
