@@ -10,6 +10,7 @@ public sealed class AuthAppClientOptions
 {
     internal HashSet<string> Scopes { get; } = new(StringComparer.Ordinal);
     internal HashSet<string> Audiences { get; } = new(StringComparer.Ordinal);
+    internal (string Callback, string SignedOutCallback)? SignIn { get; private set; }
 
     /// <summary>Its tokens are for <paramref name="service"/> (their <c>aud</c>), with these scopes.</summary>
     public AuthAppClientOptions MayCall(IResource service, params string[] scopes)
@@ -18,10 +19,21 @@ public sealed class AuthAppClientOptions
         Scopes.UnionWith(scopes);
         return this;
     }
+
+    /// <summary>
+    /// People sign in to this app through AuthApp (authorization code with PKCE, first-party: no consent screen). Its
+    /// redirect URIs are its own endpoints' URLs with these paths — ASP.NET Core's OpenIdConnect handler's defaults.
+    /// </summary>
+    public AuthAppClientOptions SignsPeopleIn(string callbackPath = "/signin-oidc", string signedOutCallbackPath = "/signout-callback-oidc")
+    {
+        SignIn = (callbackPath, signedOutCallbackPath);
+        return this;
+    }
 }
 
 /// <summary>A service's client registration, read by the migration worker's environment.</summary>
-public sealed record AuthAppClientAnnotation(string ClientId, ParameterResource Secret, AuthAppClientOptions Options) : IResourceAnnotation;
+public sealed record AuthAppClientAnnotation(string ClientId, ParameterResource Secret, AuthAppClientOptions Options,
+    IReadOnlyList<EndpointReference> Endpoints) : IResourceAnnotation;
 
 public static class AuthAppClients
 {
@@ -40,13 +52,19 @@ public static class AuthAppClients
         var options = new AuthAppClientOptions();
         configure?.Invoke(options);
         return service
-            .WithAnnotation(new AuthAppClientAnnotation(service.Resource.Name, secret.Resource, options))
+            .WithAnnotation(new AuthAppClientAnnotation(service.Resource.Name, secret.Resource, options, HttpEndpoints(service)))
             .WithReference(api)
             .WaitFor(api)
             .WithEnvironment("AuthApp__ClientId", service.Resource.Name)
             .WithEnvironment("AuthApp__ClientSecret", secret)
             .WithEnvironment("AuthApp__Audience", service.Resource.Name);
     }
+
+    /// <summary>The app's HTTP and HTTPS endpoints, whose URLs its sign-in redirect URIs start with.</summary>
+    private static List<EndpointReference> HttpEndpoints(IResourceBuilder<ProjectResource> service) =>
+        [.. service.Resource.Annotations.OfType<EndpointAnnotation>()
+            .Where(e => e.UriScheme is "http" or "https")
+            .Select(e => service.GetEndpoint(e.Name))];
 
     /// <summary>
     /// The migration worker writes every declared client (id, hashed secret, scopes, audiences), read from the app model
@@ -61,7 +79,7 @@ public static class AuthAppClients
                 .ToList();
             for (var i = 0; i < declared.Count; i++)
             {
-                var (clientId, secret, options) = declared[i];
+                var (clientId, secret, options, endpoints) = declared[i];
                 var prefix = $"OAuth__Clients__{i}__";
                 context.EnvironmentVariables[prefix + "ClientId"] = clientId;
                 context.EnvironmentVariables[prefix + "Secret"] = secret;
@@ -74,6 +92,16 @@ public static class AuthAppClients
                 for (var a = 0; a < audiences.Count; a++)
                 {
                     context.EnvironmentVariables[$"{prefix}Audiences__{a}"] = audiences[a];
+                }
+                if (options.SignIn is { } signIn)
+                {
+                    for (var e = 0; e < endpoints.Count; e++)
+                    {
+                        var url = endpoints[e].Property(EndpointProperty.Url);
+                        context.EnvironmentVariables[$"{prefix}RedirectUris__{e}"] = ReferenceExpression.Create($"{url}{signIn.Callback}");
+                        context.EnvironmentVariables[$"{prefix}PostLogoutRedirectUris__{e}"] =
+                            ReferenceExpression.Create($"{url}{signIn.SignedOutCallback}");
+                    }
                 }
             }
         });

@@ -13,6 +13,12 @@ public sealed class DeclaredClient
     public string? Secret { get; set; }
     public List<string> Scopes { get; set; } = [];
     public List<string> Audiences { get; set; } = [];
+
+    /// <summary>For an app people sign in to: where AuthApp may send the browser back with a code (exact match).</summary>
+    public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>For an app people sign in to: where AuthApp may send the browser after signing out.</summary>
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
 }
 
 public sealed class DeclaredClientsOptions
@@ -47,6 +53,11 @@ public sealed class ClientSeeder(
             ClientType = ClientTypes.Confidential,
         };
         OAuthClientStore.Allow(descriptor, declaration.Scopes);
+        if (declaration.RedirectUris.Count > 0)
+        {
+            OAuthClientStore.AllowSignIn(descriptor, declaration.RedirectUris.Select(u => new Uri(u)),
+                declaration.PostLogoutRedirectUris.Select(u => new Uri(u)));
+        }
         var existing = await clients.FindForChangeAsync(declaration.ClientId!, ct);
         if (existing is null)
         {
@@ -60,7 +71,10 @@ public sealed class ClientSeeder(
         await clients.PopulateAsync(current, existing, ct);
         var secretChanged = !await clients.ValidateClientSecretAsync(existing, declaration.Secret!, ct);
         var sameAudiences = existing.Audiences.Order().SequenceEqual(declaration.Audiences.Distinct().Order());
-        if (!secretChanged && sameAudiences && current.Permissions.SetEquals(descriptor.Permissions) && existing.DeclaredInAppHost)
+        var sameSignIn = current.RedirectUris.SetEquals(descriptor.RedirectUris)
+            && current.PostLogoutRedirectUris.SetEquals(descriptor.PostLogoutRedirectUris)
+            && current.Requirements.SetEquals(descriptor.Requirements) && current.ConsentType == descriptor.ConsentType;
+        if (!secretChanged && sameAudiences && sameSignIn && current.Permissions.SetEquals(descriptor.Permissions) && existing.DeclaredInAppHost)
         {
             return;
         }
@@ -90,6 +104,13 @@ public sealed class ClientSeeder(
             throw new SeedException(
                 $"The client {client.ClientId} needs a secret of at least {OAuthClientManager.MinimumSecretLength} characters: " +
                 $"set Parameters:{client.ClientId}-client-secret, or leave it unset for the AppHost to generate one.");
+        }
+        foreach (var uri in client.RedirectUris.Concat(client.PostLogoutRedirectUris))
+        {
+            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.Fragment.Length > 0)
+            {
+                throw new SeedException($"The client {client.ClientId} has the redirect URI '{uri}', which is not an absolute http(s) URI without a fragment.");
+            }
         }
     }
 }

@@ -65,7 +65,8 @@ public sealed class ReadAuthAppToken(TokenService tokens, TokenStatus status) : 
         {
             return;
         }
-        if (context.ValidTokenTypes.Contains(TokenTypeIdentifiers.IdentityToken))
+        if (context.EndpointType is OpenIddictServerEndpointType.EndSession or OpenIddictServerEndpointType.Authorization
+            && context.ValidTokenTypes.Contains(TokenTypeIdentifiers.IdentityToken))
         {
             await ReadIdTokenHintAsync(context);
             return;

@@ -303,31 +303,38 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         return (JsonWebToken)result.SecurityToken;
     }
 
-    /// <summary>An app people sign in to, as the AppHost would declare it: first-party, exact redirect URIs, PKCE.</summary>
+    /// <summary>
+    /// An app people sign in to. A confidential one is declared as the AppHost declares it (<c>SignsPeopleIn()</c>) and
+    /// written by the migration worker's seeder, twice (it is idempotent); a public one (a SPA) is registered directly.
+    /// </summary>
     private async Task<(string ClientId, string? Secret)> RegisterAppAsync(bool confidential)
     {
         var clientId = $"web-{Guid.NewGuid():N}"[..20];
-        var secret = confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
-        var descriptor = new OpenIddictApplicationDescriptor
+        var secret = confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)) : null;
+        if (confidential)
         {
-            ClientId = clientId,
-            ClientType = confidential ? OpenIddictConstants.ClientTypes.Confidential : OpenIddictConstants.ClientTypes.Public,
-        };
+            var declared = new MigrationService.DeclaredClient
+            {
+                ClientId = clientId, Secret = secret, RedirectUris = [RedirectUri], PostLogoutRedirectUris = [PostLogoutUri],
+            };
+            for (var run = 0; run < 2; run++)
+            {
+                await using var seeding = App.Services.CreateAsyncScope();
+                await new MigrationService.ClientSeeder(seeding.ServiceProvider.GetRequiredService<OAuthClientManager>(),
+                    Microsoft.Extensions.Options.Options.Create(new MigrationService.DeclaredClientsOptions { Clients = [declared] }),
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationService.ClientSeeder>.Instance).SeedAsync(default);
+            }
+            return (clientId, secret);
+        }
+        var descriptor = new OpenIddictApplicationDescriptor { ClientId = clientId, ClientType = OpenIddictConstants.ClientTypes.Public };
         OAuthClientStore.Allow(descriptor, []);
         OAuthClientStore.AllowSignIn(descriptor, [new Uri(RedirectUri)], [new Uri(PostLogoutUri)]);
         await using var scope = App.Services.CreateAsyncScope();
         var clients = scope.ServiceProvider.GetRequiredService<OAuthClientManager>();
         var client = new OAuthClient();
         await clients.PopulateAsync(client, descriptor);
-        if (secret is null)
-        {
-            await clients.CreateAsync(client);
-        }
-        else
-        {
-            await clients.CreateAsync(client, secret);
-        }
-        return (clientId, secret);
+        await clients.CreateAsync(client);
+        return (clientId, null);
     }
 
     private sealed record Pkce(string Verifier, string Challenge)
