@@ -1,0 +1,58 @@
+using Aspire.Hosting.Testing;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuthApp.Tests.Integration;
+
+/// <summary>AuthApp's own sign-in pages in a real browser, through the AppHost: sign in, see your sessions, end one, sign out.</summary>
+[Collection(ServiceTrustCollection.Name)]
+public sealed class SignInPagesTests(ServiceTrustFixture fixture, ChromiumFixture chromium, ITestOutputHelper output)
+    : AppHostTest<ServiceTrustFixture>(fixture, output), IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task A_person_signs_in_sees_where_they_are_signed_in_ends_a_session_and_signs_out()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var api = Fixture.App.GetEndpoint("api", "http");
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.ToString() });
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/account");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/signin\\?returnUrl=%2Faccount$"));
+            await page.GetByLabel("E-mail or username").FillAsync(user.Email);
+            await page.GetByLabel("Password").FillAsync("wrong-password-here");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid credentials.");
+            await ChromiumFixture.ScreenshotAsync(page, "signin-error");
+
+            await page.GetByLabel("Password").FillAsync(user.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
+            var sessions = page.Locator(".sessions li");
+            await Expect(sessions).ToHaveCountAsync(2); // this browser, and the test's API login
+            await Expect(sessions.Filter(new() { HasText = "this browser" })).ToContainTextAsync("Signed in on this page");
+            await ChromiumFixture.ScreenshotAsync(page, "account");
+
+            // Ending the API login from the page stops its access token at once.
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^End the session API login") }).ClickAsync();
+            await Expect(sessions).ToHaveCountAsync(1);
+            using (var me = await Api.GetAsync("/api/v1/user/me", user.AccessToken))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+            }
+
+            await page.SetViewportSizeAsync(390, 844);
+            await ChromiumFixture.ScreenshotAsync(page, "account-phone");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
+            await page.GotoAsync("/account");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/signin"));
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+}
