@@ -7,6 +7,7 @@ namespace AuthApp.AppHost;
 /// The samples (<c>AuthApp:Samples=true</c>): one small service run twice. "inventory" protects its routes with
 /// AuthApp's tokens; "storefront" is also a client that may call the inventory with the inventory.read scope.
 /// Both add the client integration in one line (<c>builder.AddAuthApp("api")</c>); see docs/protect-a-service.md.
+/// "web" is a front end people sign in to through AuthApp (docs/sign-in.md), calling the inventory as the person.
 /// </summary>
 public static class Samples
 {
@@ -28,6 +29,14 @@ public static class Samples
             .WithAuthApp(api, client => client.MayCall(inventory.Resource, "inventory.read"))
             .WithReference(inventory)
             .WithEnvironment("Sample__Peer", inventory.Resource.Name)
+            .WithHttpHealthCheck("/health");
+
+        // A web front end people sign in to through AuthApp, calling the inventory with the person's access token.
+        builder.AddProject<Projects.AuthApp_Samples_Web>("web", launchProfileName: null)
+            .WithHttpEndpoint()
+            .WithAuthApp(api, client => client.SignsPeopleIn())
+            .WithEnvironment("Sample__PlainHttpAuthority", "true")
+            .WithReference(inventory)
             .WithHttpHealthCheck("/health");
     }
 }

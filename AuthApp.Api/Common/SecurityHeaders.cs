@@ -2,6 +2,9 @@ namespace AuthApp.Api.Common;
 
 public static class SecurityHeaders
 {
+    /// <summary>The SHA-256 of OpenIddict's form_post script, <c>document.form.submit();</c>.</summary>
+    public const string FormPostScriptHash = "sha256-j7OoGArf6XW6YY4cAyS3riSSvrJRqpSi1fOF9vQ5SrI=";
+
     /// <summary>
     /// Headers for a JSON API that no browser should frame, sniff or cache: on every response.
     /// The interactive API reference (Development only) needs scripts, so it gets no CSP.
@@ -19,6 +22,12 @@ public static class SecurityHeaders
                     // The sign-in pages: their own stylesheet, nothing else. No form-action: after a sign-in the browser
                     // is redirected on to the app, which form-action would block in Chromium.
                     headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+                }
+                else if (path.StartsWithSegments("/connect/authorize"))
+                {
+                    // response_mode=form_post (ASP.NET Core's OpenIdConnect handler asks for it): OpenIddict's page posts
+                    // the code to the app with one inline script, allowed by its hash and nothing else.
+                    headers.ContentSecurityPolicy = $"default-src 'none'; script-src '{FormPostScriptHash}'; base-uri 'none'; frame-ancestors 'none'";
                 }
                 else if (!path.StartsWithSegments("/scalar"))
                 {

@@ -7,12 +7,14 @@ namespace AuthApp.Tests.Integration;
 /// <summary>
 /// The app as a team runs it with services of its own: ES256 (the AppHost's default), the issuer left to the AppHost
 /// (the API's URL), and the samples — "inventory" and "storefront", each an AuthApp client through the client
-/// integration, storefront allowed to call inventory with the inventory.read scope.
+/// integration, storefront allowed to call inventory with the inventory.read scope — and "web", a front end people sign
+/// in to through AuthApp.
 /// </summary>
 public sealed class ServiceTrustFixture : AppHostFixture
 {
     public static readonly TestClient Inventory = new("inventory", "inventory-secret-0123456789abcdef0123456789abcdef");
     public static readonly TestClient Storefront = new("storefront", "storefront-secret-0123456789abcdef0123456789abcdef");
+    public static readonly TestClient Web = new("web", "web-secret-0123456789abcdef0123456789abcdef0123");
 
     protected override string[] ExtraArguments =>
     [
@@ -21,6 +23,7 @@ public sealed class ServiceTrustFixture : AppHostFixture
         "AuthApp:Samples=true",
         $"Parameters:inventory-client-secret={Inventory.Secret}",
         $"Parameters:storefront-client-secret={Storefront.Secret}",
+        $"Parameters:web-client-secret={Web.Secret}",
     ];
 
     public HttpClient InventoryClient { get; private set; } = null!;
@@ -45,6 +48,7 @@ public sealed class ServiceTrustFixture : AppHostFixture
     {
         await App.ResourceNotifications.WaitForResourceHealthyAsync("inventory", ct);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("storefront", ct);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("web", ct);
         InventoryClient = App.CreateHttpClient("inventory", "http");
         StorefrontClient = App.CreateHttpClient("storefront", "http");
     }

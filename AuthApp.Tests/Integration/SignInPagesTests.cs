@@ -55,4 +55,42 @@ public sealed class SignInPagesTests(ServiceTrustFixture fixture, ChromiumFixtur
             await context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task A_person_signs_in_to_the_sample_web_app_once_is_signed_in_at_AuthApp_and_signs_out_of_both()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var web = Fixture.App.GetEndpoint("web", "http");
+        var api = Fixture.App.GetEndpoint("api", "http");
+        var context = await chromium.Browser.NewContextAsync();
+        try
+        {
+            // The app sends the browser to AuthApp (ASP.NET Core's OpenIdConnect handler: code + PKCE), which asks once.
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(web.ToString());
+            await page.ClickAsync("#sign-in");
+            await page.GetByLabel("E-mail or username").FillAsync(user.Username);
+            await page.GetByLabel("Password").FillAsync(user.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.Locator("#hello")).ToHaveTextAsync($"Hello, {user.Username}");
+            // The app calls the inventory service with the person's access token.
+            await Expect(page.Locator("#inventory")).ToContainTextAsync($"200 {{\"kind\":\"user\",\"id\":\"{user.Id}\"");
+
+            // Single sign-on: AuthApp's account page knows the person without asking again, and lists the app.
+            await page.GotoAsync(new Uri(api, "/account").ToString());
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
+            await Expect(page.Locator(".sessions")).ToContainTextAsync("App: web");
+
+            // Signing out of the app signs out of AuthApp too.
+            await page.GotoAsync(web.ToString());
+            await page.ClickAsync("#sign-out");
+            await Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
+            await page.GotoAsync(new Uri(api, "/account").ToString());
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/signin"));
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
 }
