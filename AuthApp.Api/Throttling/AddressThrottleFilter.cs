@@ -18,14 +18,20 @@ public static class AddressThrottleFilter
         route.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var options = http.RequestServices.GetRequiredService<IOptions<ThrottleOptions>>().Value;
-            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            var decision = await http.RequestServices.GetRequiredService<RedisThrottle>().HitAsync(kind, address, rule(options));
+            var decision = await HitAsync(http, kind, rule);
             return decision.Allowed
                 ? await next(context)
                 : TooManyRequests(http, decision, "Too many requests from this address; retry after the time in Retry-After.");
         })
         .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>Counts one request from the caller's address against the rule (the sign-in pages share the routes' counters).</summary>
+    public static Task<ThrottleDecision> HitAsync(HttpContext http, string kind, Func<ThrottleOptions, ThrottleRule> rule)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<ThrottleOptions>>().Value;
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return http.RequestServices.GetRequiredService<RedisThrottle>().HitAsync(kind, address, rule(options));
+    }
 
     public static IResult TooManyRequests(HttpContext http, ThrottleDecision decision, string detail)
     {

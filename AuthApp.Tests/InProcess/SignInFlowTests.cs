@@ -20,7 +20,7 @@ namespace AuthApp.Tests.InProcess;
 /// </summary>
 [Collection(InProcessCollection.Name)]
 public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper output) : InProcessTest(servers, output,
-    ("Jwt:SigningAlgorithm", "ES256"), ("Jwt:Issuer", Authority))
+    ("Jwt:SigningAlgorithm", "ES256"), ("Jwt:Issuer", Authority), ("Throttling:LoginPerAddress:Limit", "5"))
 {
     private const string Authority = "http://localhost/";
     private const string RedirectUri = "https://app.example/signin-oidc";
@@ -185,6 +185,17 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
             Assert.Equal("/account", (await SignInRedirectAsync(user, trick)).OriginalString);
         }
 
+        // The JSON login's per-address limit (5 a minute here) counts the page's attempts too.
+        var address = $"203.0.113.{Random.Shared.Next(1, 255)}";
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var counted = await PostSignInAsync(form, user.Email, "not-the-password", null, address);
+            Assert.Equal(HttpStatusCode.BadRequest, counted.StatusCode);
+        }
+        using var limited = await PostSignInAsync(form, user.Email, user.Password, null, address);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter is not null);
+
         // Without the antiforgery token the form is refused.
         using var forged = await Api.PostAsync("/account/signin", new FormUrlEncodedContent(
             new Dictionary<string, string> { ["identifier"] = user.Email, ["password"] = user.Password }));
@@ -263,12 +274,21 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         return new SignInForm(html, token, System.Net.WebUtility.HtmlDecode(returnUrl));
     }
 
-    private Task<HttpResponseMessage> PostSignInAsync(SignInForm form, string identifier, string password, string? returnUrl) =>
-        Api.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+    /// <summary>The form posted from <paramref name="address"/> (by default one of its own: the page counts per address).</summary>
+    private Task<HttpResponseMessage> PostSignInAsync(SignInForm form, string identifier, string password, string? returnUrl,
+        string? address = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/signin")
         {
-            ["identifier"] = identifier, ["password"] = password, ["returnUrl"] = returnUrl ?? "",
-            ["__RequestVerificationToken"] = form.Antiforgery,
-        }));
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["identifier"] = identifier, ["password"] = password, ["returnUrl"] = returnUrl ?? "",
+                ["__RequestVerificationToken"] = form.Antiforgery,
+            }),
+        };
+        request.Headers.Add("X-Forwarded-For", address ?? $"198.51.100.{Random.Shared.Next(1, 255)}");
+        return Api.SendAsync(request);
+    }
 
     private async Task<Uri> SignInRedirectAsync(TestUser user, string returnUrl)
     {
