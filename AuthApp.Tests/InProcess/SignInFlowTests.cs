@@ -40,11 +40,7 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         var pkce = Pkce.New();
         var code = await SignInAndGetCodeAsync(user, app.ClientId, pkce, nonce: "n-123");
         using var http = App.CreateClient();
-        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, ClientSecret = app.Secret,
-            Code = code, RedirectUri = RedirectUri, CodeVerifier = pkce.Verifier,
-        });
+        var tokens = await http.RequestAuthorizationCodeTokenAsync(CodeRequest(disco, app, code, pkce.Verifier));
         Assert.False(tokens.IsError, tokens.Raw);
 
         // The ID token: signed with a published key, for this app, this user, the nonce sent, the sign-in's time.
@@ -63,10 +59,7 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         Assert.Equal(user.Email, info.Json?.GetProperty("email").GetString());
 
         // Refresh rotates: the new pair works, the spent token presented again ends the session.
-        var refreshed = await http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, ClientSecret = app.Secret, RefreshToken = tokens.RefreshToken!,
-        });
+        var refreshed = await http.RequestRefreshTokenAsync(RefreshRequest(disco, app, tokens.RefreshToken!));
         Assert.False(refreshed.IsError, refreshed.Raw);
         Assert.NotEqual(tokens.RefreshToken, refreshed.RefreshToken);
         Assert.NotNull(refreshed.IdentityToken);
@@ -101,18 +94,13 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         var tokens = await CodeTokensAsync(user, app, disco);
 
         using var http = App.CreateClient();
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, RefreshToken = tokens.RefreshToken!,
-        })));
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => http.RequestRefreshTokenAsync(RefreshRequest(disco, app, tokens.RefreshToken!))));
         var winner = Assert.Single(attempts, a => !a.IsError);
         Assert.All(attempts.Where(a => a.IsError), a => Assert.Equal("invalid_grant", a.Error));
 
         // The losers presented a spent token: reuse, so the session — the winner's pair too — has ended.
-        var afterReuse = await http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, RefreshToken = winner.RefreshToken!,
-        });
+        var afterReuse = await http.RequestRefreshTokenAsync(RefreshRequest(disco, app, winner.RefreshToken!));
         Assert.Equal("invalid_grant", afterReuse.Error);
         using var me = await Api.GetAsync("/api/v1/user/me", winner.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
@@ -127,10 +115,7 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         var pkce = Pkce.New();
         var code = await SignInAndGetCodeAsync(user, app.ClientId, pkce, "n");
         using var http = App.CreateClient();
-        var request = new AuthorizationCodeTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, Code = code, RedirectUri = RedirectUri, CodeVerifier = pkce.Verifier,
-        };
+        var request = CodeRequest(disco, app, code, pkce.Verifier);
         var first = await http.RequestAuthorizationCodeTokenAsync(request);
         Assert.False(first.IsError, first.Raw);
         var second = await http.RequestAuthorizationCodeTokenAsync(request);
@@ -159,10 +144,7 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
         var code = await CodeAsync(AuthorizeUrl(app.ClientId, Pkce.New(), "n"));
         using var http = App.CreateClient();
         var disco = await DiscoverAsync();
-        var wrong = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, Code = code, RedirectUri = RedirectUri, CodeVerifier = Pkce.New().Verifier,
-        });
+        var wrong = await http.RequestAuthorizationCodeTokenAsync(CodeRequest(disco, app, code, Pkce.New().Verifier));
         Assert.Equal("invalid_grant", wrong.Error);
     }
 
@@ -214,18 +196,28 @@ public sealed class SignInFlowTests(ServersFixture servers, ITestOutputHelper ou
             $"{(int)response.StatusCode} {response.Headers.Location} {body}");
     }
 
-    // ----- the browser, by hand -----
+    // ----- the app's requests (Duende.IdentityModel), and the browser by hand -----
+
+    /// <summary>Redeem a code as the app does: its id (and secret, when confidential), the redirect URI, the PKCE verifier.</summary>
+    private static AuthorizationCodeTokenRequest CodeRequest(DiscoveryDocumentResponse disco, (string ClientId, string? Secret) app,
+        string code, string verifier) => new()
+    {
+        Address = disco.TokenEndpoint, ClientId = app.ClientId, ClientSecret = app.Secret, Code = code, RedirectUri = RedirectUri,
+        CodeVerifier = verifier,
+    };
+
+    private static RefreshTokenRequest RefreshRequest(DiscoveryDocumentResponse disco, (string ClientId, string? Secret) app,
+        string refreshToken) => new()
+    {
+        Address = disco.TokenEndpoint, ClientId = app.ClientId, ClientSecret = app.Secret, RefreshToken = refreshToken,
+    };
 
     private async Task<TokenResponse> CodeTokensAsync(TestUser user, (string ClientId, string? Secret) app, DiscoveryDocumentResponse disco)
     {
         var pkce = Pkce.New();
         var code = await SignInAndGetCodeAsync(user, app.ClientId, pkce, "n");
         using var http = App.CreateClient();
-        var tokens = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = disco.TokenEndpoint, ClientId = app.ClientId, ClientSecret = app.Secret, Code = code, RedirectUri = RedirectUri,
-            CodeVerifier = pkce.Verifier,
-        });
+        var tokens = await http.RequestAuthorizationCodeTokenAsync(CodeRequest(disco, app, code, pkce.Verifier));
         Assert.False(tokens.IsError, tokens.Raw);
         return tokens;
     }
