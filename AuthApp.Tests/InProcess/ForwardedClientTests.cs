@@ -32,8 +32,9 @@ public sealed class ForwardedClientTests(ServersFixture servers, ITestOutputHelp
     [Fact]
     public async Task A_client_reaching_the_api_directly_cannot_choose_its_address()
     {
-        // An address no other test sends (AuditTrailTests' staff logins come from 203.0.113.77): the counter is shared.
-        var direct = IPAddress.Parse("203.0.113.177");
+        // An address no other test sends: the counter lives in the shared Redis, and other tests pick random
+        // addresses in 192.0.2/24, 198.51.100/24, 203.0.113/24 and 2001:db8::/64 (a collision failed CI once).
+        var direct = IPAddress.Parse("2001:db8:ffff::177");
         var api = Start(direct, "Development", TwoLoginsPerAddress, ("ForwardedHeaders:KnownNetworks:0", "10.240.0.0/16"));
 
         // A new made-up X-Forwarded-For on every request: ignored, the peer's own address is counted.
