@@ -12,7 +12,7 @@ builder.AddServiceDefaults();
 // The console: Blazor with interactive server rendering on FluentUI, staff sessions held server-side, the API as typed clients.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddFluentUIComponents();
-builder.Services.AddConsoleSessions(builder.Environment);
+builder.Services.AddConsoleSessions(builder.Configuration, builder.Environment);
 builder.Services.AddConsoleApi(builder.Configuration);
 builder.Services.AddScoped<ApiStatus>();
 

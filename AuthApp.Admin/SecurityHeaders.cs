@@ -1,3 +1,6 @@
+using AuthApp.Admin.Sessions;
+using Microsoft.Extensions.Options;
+
 namespace AuthApp.Admin;
 
 public static class SecurityHeaders
@@ -6,8 +9,10 @@ public static class SecurityHeaders
     /// Headers for a staff console: no framing, no sniffing, no referrer, scripts from the console only; and the
     /// Blazor circuit (a WebSocket, which browsers open cross-site without CORS) only from the console's own pages.
     /// </summary>
-    public static IApplicationBuilder UseConsoleSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseConsoleSecurityHeaders(this IApplicationBuilder app)
+    {
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<IOptions<ConsoleSignInOptions>>().Value);
+        return app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/_blazor") && !IsSameOrigin(context.Request))
             {
@@ -18,9 +23,7 @@ public static class SecurityHeaders
             {
                 var headers = context.Response.Headers;
                 headers.SetBrowserHardeningHeaders();
-                // FluentUI's web components set inline styles; no inline script is needed.
-                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-                                                "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+                headers.ContentSecurityPolicy = policy;
                 if (!headers.ContainsKey("Cache-Control"))
                 {
                     headers.CacheControl = "no-store";
@@ -29,6 +32,20 @@ public static class SecurityHeaders
             });
             await next(context);
         });
+    }
+
+    /// <summary>
+    /// FluentUI's web components set inline styles; no inline script is needed. Forms post to the console, and the sign-out
+    /// form's answer goes on to AuthApp's end-session (browsers apply form-action to that redirect as well).
+    /// </summary>
+    private static string ContentSecurityPolicy(ConsoleSignInOptions signIn)
+    {
+        var formAction = signIn.ThroughAuthApp && Uri.TryCreate(signIn.Authority, UriKind.Absolute, out var authority)
+            ? $"'self' {authority.GetLeftPart(UriPartial.Authority)}"
+            : "'self'";
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+               $"frame-ancestors 'none'; form-action {formAction}; base-uri 'self'; object-src 'none'";
+    }
 
     /// <summary>A request without an Origin header (not a browser's cross-site request) or from this console's own origin.</summary>
     private static bool IsSameOrigin(HttpRequest request) =>

@@ -48,10 +48,10 @@ try
         .WithExternalHttpEndpoints()
         .WithApiReferenceLink(builder);
 
-    // The staff console: a client of the API through service discovery, holding staff tokens server-side.
+    // The staff console: staff sign in through AuthApp (a declared client); it calls the API by service discovery,
+    // holding the staff member's tokens server-side.
     builder.AddProject<Projects.AuthApp_Admin>("admin")
-        .WithReference(api)
-        .WaitFor(api)
+        .WithConsoleSignIn(api)
         .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints()

@@ -61,9 +61,20 @@ public static class AppHostExtensions
     /// original Django service's simplejwt consumers, which validate with the shared secret (and could mint tokens).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSigningAlgorithm(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder) =>
-        api.WithEnvironment("Jwt__SigningAlgorithm", builder.Configuration["AuthApp:Jwt:SigningAlgorithm"] is { Length: > 0 } algorithm
-            ? algorithm
-            : "ES256");
+        api.WithEnvironment("Jwt__SigningAlgorithm", SigningAlgorithm(builder));
+
+    private static string SigningAlgorithm(IDistributedApplicationBuilder builder) =>
+        builder.Configuration["AuthApp:Jwt:SigningAlgorithm"] is { Length: > 0 } algorithm ? algorithm : "ES256";
+
+    /// <summary>
+    /// The staff console signs staff in through AuthApp's sign-in pages as a declared client (OpenID Connect). With a shared
+    /// HS256 secret AuthApp cannot sign ID tokens an app could check, so the console then keeps its own password form.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConsoleSignIn(this IResourceBuilder<ProjectResource> console,
+        IResourceBuilder<ProjectResource> api) =>
+        string.Equals(SigningAlgorithm(console.ApplicationBuilder), "HS256", StringComparison.OrdinalIgnoreCase)
+            ? console.WithReference(api).WaitFor(api).WithEnvironment("Console__SignIn__Mode", "Password")
+            : console.WithAuthApp(api, client => client.SignsPeopleIn());
 
     /// <summary>
     /// The tokens' <c>iss</c> and the discovery document's <c>issuer</c>: <c>AuthApp:Issuer</c> when set (a deployment's

@@ -30,6 +30,24 @@ public sealed class ApiAuthClient(HttpClient http)
         return ApiCalls.SendAsync<ApiTokenPair>(http, request, ct);
     }
 
+    /// <summary>
+    /// A session opened through AuthApp's sign-in belongs to the console's client: it is refreshed at the token endpoint
+    /// (the same rotation as /user/refresh), authenticated with the client's secret.
+    /// </summary>
+    public Task<ApiResult<ApiTokenPair>> RefreshAsClientAsync(string refreshToken, string clientId, string clientSecret,
+        string? clientAddress, CancellationToken ct)
+    {
+        var request = ApiCalls.Request(HttpMethod.Post, "/connect/token", clientAddress: clientAddress);
+        request.Content = new FormUrlEncodedContent(
+        [
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", clientId),
+            new("client_secret", clientSecret),
+        ]);
+        return ApiCalls.SendAsync<ApiTokenPair>(http, request, ct);
+    }
+
     public Task<ApiResult<ApiMessage>> LogoutAsync(string accessToken, string refreshToken, string? clientAddress, CancellationToken ct)
     {
         var request = ApiCalls.Request(HttpMethod.Post, "/api/v1/user/logout", clientAddress: clientAddress);

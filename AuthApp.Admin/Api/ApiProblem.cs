@@ -18,8 +18,9 @@ public sealed record ApiProblem(HttpStatusCode Status, string Code, string Detai
         {
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             var root = json.RootElement;
-            var code = root.TryGetProperty("code", out var c) ? c.GetString() ?? "" : "";
-            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
+            // A problem (RFC 9457) from the API's routes, or an OAuth error (RFC 6749 §5.2) from its token endpoint.
+            var code = Text(root, "code") ?? Text(root, "error") ?? "";
+            var detail = Text(root, "detail") ?? Text(root, "error_description") ?? "";
             var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
             if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
             {
@@ -37,6 +38,11 @@ public sealed record ApiProblem(HttpStatusCode Status, string Code, string Detai
             return new ApiProblem(status, "", $"The API answered {(int)status}.", NoFields);
         }
     }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }
 
 /// <summary>What the console gets back from the API: the value, or the problem the API answered with.</summary>

@@ -16,6 +16,15 @@ public sealed class ConsoleSession
     /// <summary>The staff member's address as the console last saw it, forwarded to the API for its audit trail and throttles.</summary>
     public string? ClientAddress { get; set; }
 
+    /// <summary>
+    /// The ID token AuthApp issued at sign-in (the hint for its end-session endpoint at sign-out); null for a session
+    /// opened with a password (<see cref="ConsoleSignInMode.Password"/>).
+    /// </summary>
+    public string? IdToken { get; init; }
+
+    /// <summary>Opened through AuthApp's sign-in: refreshed at its token endpoint as the console's client, ended there.</summary>
+    public bool ThroughAuthApp => IdToken is not null;
+
     public string AccessToken { get; private set; } = "";
     public string RefreshToken { get; private set; } = "";
     public DateTimeOffset AccessExpiresAt { get; private set; }

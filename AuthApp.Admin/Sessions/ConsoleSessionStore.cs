@@ -13,7 +13,8 @@ public sealed class ConsoleSessionStore(TimeProvider time, IOptions<ConsoleSessi
 {
     private readonly ConcurrentDictionary<string, ConsoleSession> _sessions = new(StringComparer.Ordinal);
 
-    public ConsoleSession Create(Guid userId, string username, string? clientAddress, string accessToken, string refreshToken, DateTimeOffset accessExpiresAt)
+    public ConsoleSession Create(Guid userId, string username, string? clientAddress, string accessToken, string refreshToken,
+        DateTimeOffset accessExpiresAt, string? idToken = null)
     {
         var now = time.GetUtcNow();
         var session = new ConsoleSession
@@ -24,6 +25,7 @@ public sealed class ConsoleSessionStore(TimeProvider time, IOptions<ConsoleSessi
             CreatedAt = now,
             LastSeenAt = now,
             ClientAddress = clientAddress,
+            IdToken = idToken,
         };
         session.SetTokens(accessToken, refreshToken, accessExpiresAt);
         _sessions[session.Id] = session;

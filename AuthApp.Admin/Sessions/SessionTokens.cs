@@ -11,6 +11,7 @@ public sealed class SessionTokens(
     ApiAuthClient auth,
     ConsoleSessionStore store,
     IOptions<ConsoleSessionOptions> options,
+    IOptions<ConsoleSignInOptions> signIn,
     TimeProvider time,
     ILogger<SessionTokens> logger)
 {
@@ -28,7 +29,9 @@ public sealed class SessionTokens(
                 return session.AccessToken; // another request refreshed it meanwhile
             }
             var now = time.GetUtcNow();
-            var refreshed = await auth.RefreshAsync(session.RefreshToken, session.ClientAddress, ct);
+            var refreshed = session.ThroughAuthApp
+                ? await auth.RefreshAsClientAsync(session.RefreshToken, signIn.Value.ClientId!, signIn.Value.ClientSecret!, session.ClientAddress, ct)
+                : await auth.RefreshAsync(session.RefreshToken, session.ClientAddress, ct);
             if (refreshed.Problem is { } problem)
             {
                 store.Remove(session.Id);

@@ -51,6 +51,8 @@ public class AppHostFixture : IAsyncLifetime
                 $"AuthApp:Superuser:Email={RootEmail}",
                 "AuthApp:Superuser:Username=rootadmin",
                 $"Parameters:superuser-password={TestSecrets.SuperuserPassword}",
+                // The console's client secret where it signs in through AuthApp (ES256): set, so none is generated and kept.
+                $"Parameters:admin-client-secret={ConsoleClientSecret}",
                 // HS256 and a fixed issuer, so that tests can mint tokens the API must refuse (ExtraArguments may change both).
                 "AuthApp:Jwt:SigningAlgorithm=HS256",
                 $"AuthApp:Issuer={TestSecrets.Issuer}",
@@ -122,6 +124,8 @@ public class AppHostFixture : IAsyncLifetime
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
     {
     }
+
+    public const string ConsoleClientSecret = "admin-secret-0123456789abcdef0123456789abcdef0123";
 
     /// <summary>The seeded superuser's e-mail (its password is <see cref="TestSecrets.SuperuserPassword"/>).</summary>
     public const string RootEmail = "root@example.com";

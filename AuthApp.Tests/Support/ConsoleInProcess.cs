@@ -13,17 +13,20 @@ namespace AuthApp.Tests.Support;
 /// <summary>
 /// The staff console hosted in the test process on a free loopback port (a real socket, for the browser), calling
 /// the API at <c>api</c>. With <c>sessionClock</c>, its server-side sessions age on the test's clock instead of the
-/// system's, so expiry is a clock move rather than a wait.
+/// system's, so expiry is a clock move rather than a wait. It signs in with its own password form (the HS256 AppHost's
+/// console) unless <c>settings</c> say otherwise.
 /// </summary>
 public sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiStatus>
 {
     private readonly Uri _api;
     private readonly TimeProvider? _sessionClock;
+    private readonly (string Key, string Value)[] _settings;
 
-    public ConsoleInProcess(Uri api, TimeProvider? sessionClock = null)
+    public ConsoleInProcess(Uri api, TimeProvider? sessionClock = null, params (string Key, string Value)[] settings)
     {
         _api = api;
         _sessionClock = sessionClock;
+        _settings = settings.Length > 0 ? settings : [("Console:SignIn:Mode", "Password")];
         var port = FreePort();
         Address = $"http://127.0.0.1:{port}";
         UseKestrel(port);
@@ -36,6 +39,10 @@ public sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiSt
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Console:ApiAddress", _api.ToString());
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (_sessionClock is { } clock)
         {
             builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(

@@ -18,6 +18,12 @@ public sealed class ConsoleSessionTests
         AbsoluteLifetime = TimeSpan.FromHours(12),
         RefreshMargin = TimeSpan.FromSeconds(60),
     });
+    private readonly IOptions<ConsoleSignInOptions> _signIn = Options.Create(new ConsoleSignInOptions
+    {
+        Authority = "http://api.test",
+        ClientId = "admin",
+        ClientSecret = "console-secret",
+    });
 
     [Fact]
     public void A_session_ends_after_the_idle_timeout_unless_used_and_after_its_absolute_lifetime_regardless()
@@ -71,7 +77,7 @@ public sealed class ConsoleSessionTests
         var store = new ConsoleSessionStore(_clock, _options);
         var session = NewSession(store, accessLifetime: TimeSpan.FromMinutes(15));
         var api = new RefreshingApi();
-        var tokens = new SessionTokens(new ApiAuthClient(api.Client), store, _options, _clock, NullLogger<SessionTokens>.Instance);
+        var tokens = new SessionTokens(new ApiAuthClient(api.Client), store, _options, _signIn, _clock, NullLogger<SessionTokens>.Instance);
 
         Assert.Equal("access-0", await tokens.AccessTokenAsync(session, CancellationToken.None));
         _clock.Advance(TimeSpan.FromMinutes(14) + TimeSpan.FromSeconds(1)); // inside the refresh margin
@@ -89,31 +95,56 @@ public sealed class ConsoleSessionTests
         var store = new ConsoleSessionStore(_clock, _options);
         var session = NewSession(store, accessLifetime: TimeSpan.FromSeconds(30));
         var api = new RefreshingApi { Refuse = true };
-        var tokens = new SessionTokens(new ApiAuthClient(api.Client), store, _options, _clock, NullLogger<SessionTokens>.Instance);
+        var tokens = new SessionTokens(new ApiAuthClient(api.Client), store, _options, _signIn, _clock, NullLogger<SessionTokens>.Instance);
 
         await Assert.ThrowsAsync<ConsoleSessionEndedException>(() => tokens.AccessTokenAsync(session, CancellationToken.None));
         Assert.Null(store.Find(session.Id));
     }
 
-    private ConsoleSession NewSession(ConsoleSessionStore store, TimeSpan? accessLifetime = null) =>
-        store.Create(Guid.NewGuid(), "staffer", "203.0.113.5", "access-0", "refresh-0", _clock.GetUtcNow() + (accessLifetime ?? TimeSpan.FromMinutes(15)));
+    [Fact]
+    public async Task A_session_opened_through_AuthApp_refreshes_at_the_token_endpoint_as_the_consoles_client()
+    {
+        var store = new ConsoleSessionStore(_clock, _options);
+        var session = NewSession(store, accessLifetime: TimeSpan.FromSeconds(30), idToken: "id-token-0");
+        var api = new RefreshingApi();
+        var tokens = new SessionTokens(new ApiAuthClient(api.Client), store, _options, _signIn, _clock, NullLogger<SessionTokens>.Instance);
 
-    /// <summary>The API's refresh route: each refresh token works once and yields the next numbered pair.</summary>
+        Assert.Equal("access-1", await tokens.AccessTokenAsync(session, CancellationToken.None));
+        Assert.Equal(["refresh-0"], api.PresentedRefreshTokens);
+        Assert.Equal("refresh-1", session.RefreshToken);
+        Assert.Equal("/connect/token grant_type=refresh_token&refresh_token=refresh-0&client_id=admin&client_secret=console-secret",
+            api.Requests.Single());
+    }
+
+    private ConsoleSession NewSession(ConsoleSessionStore store, TimeSpan? accessLifetime = null, string? idToken = null) =>
+        store.Create(Guid.NewGuid(), "staffer", "203.0.113.5", "access-0", "refresh-0",
+            _clock.GetUtcNow() + (accessLifetime ?? TimeSpan.FromMinutes(15)), idToken);
+
+    /// <summary>
+    /// The API's refresh route (a header) and its token endpoint (a form): each refresh token works once and yields the next
+    /// numbered pair.
+    /// </summary>
     private sealed class RefreshingApi : HttpMessageHandler
     {
         private int _issued;
 
         public bool Refuse { get; init; }
         public List<string> PresentedRefreshTokens { get; } = [];
+        public List<string> Requests { get; } = [];
         public HttpClient Client => new(this) { BaseAddress = new Uri("http://api.test") };
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Assert.Equal("/api/v1/user/refresh", request.RequestUri!.AbsolutePath);
-            var presented = request.Headers.GetValues(ApiAuthClient.RefreshTokenHeader).Single();
+            var path = request.RequestUri!.AbsolutePath;
+            var form = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            var presented = path == "/connect/token"
+                ? System.Web.HttpUtility.ParseQueryString(form)["refresh_token"]!
+                : request.Headers.GetValues(ApiAuthClient.RefreshTokenHeader).Single();
+            Assert.Contains(path, new[] { "/api/v1/user/refresh", "/connect/token" });
             lock (PresentedRefreshTokens)
             {
                 PresentedRefreshTokens.Add(presented);
+                Requests.Add($"{path} {form}".Trim());
             }
             await Task.Delay(20, cancellationToken); // long enough for concurrent callers to pile up
             if (Refuse)
