@@ -18,6 +18,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Consent> Consents => Set<Consent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -29,6 +30,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         modelBuilder.Entity<AccountToken>(ConfigureAccountTokens);
         modelBuilder.Entity<OutboxMessage>(ConfigureOutboxMessages);
         modelBuilder.Entity<AuditEntry>(ConfigureAuditEntries);
+        modelBuilder.Entity<Consent>(ConfigureConsents);
         ConfigureOAuth(modelBuilder);
     }
 
@@ -135,6 +137,14 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         entry.HasIndex(e => new { e.OccurredAt, e.Id });
         entry.HasIndex(e => new { e.ActorId, e.OccurredAt });
         entry.HasIndex(e => new { e.TargetUserId, e.OccurredAt });
+    }
+
+    private static void ConfigureConsents(EntityTypeBuilder<Consent> consent)
+    {
+        consent.ToTable("consents");
+        consent.HasKey(c => new { c.UserId, c.ClientId });
+        consent.Property(c => c.ClientId).HasMaxLength(100);
+        consent.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 
     /// <summary>OpenIddict's four tables (AuthApp's client entity adds audiences and a disabled flag), snake_case like the rest.</summary>

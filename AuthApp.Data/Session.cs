@@ -118,6 +118,7 @@ public static class SessionRevocationReasons
     public const string SignedOut = "signed_out";
     public const string EndedByUser = "ended_by_user";
     public const string AuthorizationCodeReuse = "authorization_code_reuse";
+    public const string ConsentWithdrawn = "consent_withdrawn";
 }
 
 /// <summary>

@@ -107,7 +107,7 @@ public sealed class ClientSeeder(
         }
         foreach (var uri in client.RedirectUris.Concat(client.PostLogoutRedirectUris))
         {
-            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.Fragment.Length > 0)
+            if (!OAuthClientStore.IsValidRedirectUri(uri, allowPlainHttp: true))
             {
                 throw new SeedException($"The client {client.ClientId} has the redirect URI '{uri}', which is not an absolute http(s) URI without a fragment.");
             }

@@ -44,6 +44,11 @@ public sealed class ClientAdminService(
                 ClientType = OpenIddictConstants.ClientTypes.Confidential,
             };
             OAuthClientStore.Allow(descriptor, request.Scopes ?? []);
+            if (request.RedirectUris is { Length: > 0 } redirectUris)
+            {
+                OAuthClientStore.AllowSignIn(descriptor, redirectUris.Select(u => new Uri(u)),
+                    (request.PostLogoutRedirectUris ?? []).Select(u => new Uri(u)), request.FirstParty);
+            }
             var client = new OAuthClient { Audiences = [.. (request.Audiences ?? []).Distinct()] };
             await clients.PopulateAsync(client, descriptor, ct);
             await clients.CreateAsync(client, secret, ct);
@@ -124,6 +129,12 @@ public sealed class ClientAdminService(
         }
         ValidateNames(request.Scopes, "scopes", errors);
         ValidateNames(request.Audiences, "audiences", errors);
+        ValidateRedirectUris(request.RedirectUris, "redirect_uris", errors);
+        ValidateRedirectUris(request.PostLogoutRedirectUris, "post_logout_redirect_uris", errors);
+        if (request.RedirectUris is not { Length: > 0 } && request.PostLogoutRedirectUris is { Length: > 0 })
+        {
+            errors.Add("post_logout_redirect_uris", "Only a client with redirect_uris signs people in and out.");
+        }
         return errors;
     }
 
@@ -139,6 +150,16 @@ public sealed class ClientAdminService(
         }
     }
 
+    private static void ValidateRedirectUris(string[]? uris, string field, FieldErrors errors)
+    {
+        if (uris is not null && (uris.Length > ClientRules.MaxNames || uris.Any(u => u is not { Length: <= 2000 }
+                || !OAuthClientStore.IsValidRedirectUri(u, allowPlainHttp: false))))
+        {
+            errors.Add(field, $"At most {ClientRules.MaxNames} absolute URIs without a fragment, each HTTPS (plain HTTP only to " +
+                "localhost or a loopback address), at most 2,000 characters.");
+        }
+    }
+
     /// <summary>256 random bits, URL-safe: far beyond guessing, which is why a fast hash stores it (see OAuthClientManager).</summary>
     private static string NewSecret() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
@@ -147,6 +168,7 @@ public sealed class ClientAdminService(
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
 
     private static ClientInfo ToInfo(OAuthClient client) => new(
-        client.ClientId!, client.DisplayName, [.. OAuthClientStore.ScopesOf(OAuthClientStore.ParsePermissions(client.Permissions))],
-        client.Audiences, client.DisabledAt is null, client.DisabledAt, client.DeclaredInAppHost);
+        client.ClientId!, client.DisplayName, [.. OAuthClientStore.ScopesOf(OAuthClientStore.ParseStringArray(client.Permissions))],
+        client.Audiences, client.DisabledAt is null, client.DisabledAt, client.DeclaredInAppHost,
+        OAuthClientStore.ParseStringArray(client.RedirectUris), client.ConsentType == OpenIddictConstants.ConsentTypes.Explicit);
 }

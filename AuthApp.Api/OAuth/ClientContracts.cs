@@ -2,15 +2,23 @@ using System.Text.RegularExpressions;
 
 namespace AuthApp.Api.OAuth;
 
-/// <summary>A registered client as staff see it (never its secret, which is stored hashed).</summary>
+/// <summary>
+/// A registered client as staff see it (never its secret, which is stored hashed). <c>RedirectUris</c>: where a client that
+/// signs people in gets its codes (none for a service); <c>ConsentRequired</c>: a third-party app, which people approve.
+/// </summary>
 public sealed record ClientInfo(
     string ClientId, string? DisplayName, IReadOnlyList<string> Scopes, IReadOnlyList<string> Audiences, bool Enabled,
-    DateTimeOffset? DisabledAt, bool DeclaredInAppHost);
+    DateTimeOffset? DisabledAt, bool DeclaredInAppHost, IReadOnlyList<string> RedirectUris, bool ConsentRequired);
 
 /// <summary>A client and its new secret: shown this once, in the answer to a create or a rotation.</summary>
 public sealed record ClientWithSecret(ClientInfo Client, string ClientSecret);
 
-public sealed record CreateClientRequest(string? ClientId, string? DisplayName, string[]? Scopes, string[]? Audiences);
+/// <summary>
+/// A new client. With <c>RedirectUris</c> it also signs people in (code + PKCE, refresh, end-session): a third-party app
+/// whose users are asked for consent, unless <c>FirstParty</c> says it is the organisation's own.
+/// </summary>
+public sealed record CreateClientRequest(string? ClientId, string? DisplayName, string[]? Scopes, string[]? Audiences,
+    string[]? RedirectUris = null, string[]? PostLogoutRedirectUris = null, bool FirstParty = false);
 
 /// <summary>What a client id, a scope and an audience may look like: short, printable, no spaces (they travel in tokens).</summary>
 public static partial class ClientRules

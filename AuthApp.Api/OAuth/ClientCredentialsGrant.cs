@@ -95,7 +95,7 @@ public sealed class ClientCredentialsGrant(AuthDbContext db, OAuthClientManager 
             {
                 return null;
             }
-            return (reader.GetFieldValue<string[]>(0), OAuthClientStore.ParsePermissions(reader.IsDBNull(1) ? null : reader.GetString(1)));
+            return (reader.GetFieldValue<string[]>(0), OAuthClientStore.ParseStringArray(reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using AuthApp.Api.OAuth;
+using AuthApp.Api.SignIn.Pages;
 using AuthApp.Api.Tokens;
 using AuthApp.Data;
 using Microsoft.AspNetCore;
@@ -34,8 +35,10 @@ public static class OidcEndpoints
     /// <summary>
     /// Signed in (the browser's cookie, recent enough for <c>max_age</c>, and no <c>prompt=login</c>): the app gets a code.
     /// Otherwise the browser goes to the sign-in page and comes back here; <c>prompt=none</c> gets <c>login_required</c>.
+    /// A third-party app also needs the person's consent to the scopes it asks for (the consent page, once per new scope).
     /// </summary>
-    private static async Task<IResult> AuthorizeAsync(HttpContext http, IOpenIddictApplicationManager apps, TimeProvider time)
+    private static async Task<IResult> AuthorizeAsync(HttpContext http, IOpenIddictApplicationManager apps, ConsentStore consents,
+        TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict handles this route.");
         var cookie = await http.AuthenticateAsync(SignInCookie.Scheme);
@@ -48,13 +51,22 @@ public static class OidcEndpoints
                 ? Refuse(Errors.LoginRequired, "The user is not signed in.")
                 : Results.Redirect($"{SignInPaths.SignIn}?returnUrl={Uri.EscapeDataString(ReturnTo(request))}");
         }
+        var (userId, browserSessionId) = signedIn.Value;
         var app = await apps.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("OpenIddict found the client.");
         if (!await apps.HasConsentTypeAsync(app, ConsentTypes.Implicit))
         {
-            // Only first-party apps (declared in the AppHost) sign people in for now: a consent screen comes with third parties.
-            return Refuse(Errors.ConsentRequired, "This app needs the user's consent, which AuthApp does not ask for yet.");
+            if (request[ConsentPage.DecisionParameter]?.ToString() == ConsentPage.Denied)
+            {
+                return Refuse(Errors.AccessDenied, "The user did not allow the app.");
+            }
+            var covered = await consents.CoversAsync(userId, request.ClientId!, request.GetScopes(), http.RequestAborted);
+            if (!covered || request.HasPromptValue(PromptValues.Consent))
+            {
+                return request.HasPromptValue(PromptValues.None)
+                    ? Refuse(Errors.ConsentRequired, "The user has not allowed this app yet.")
+                    : Results.Redirect($"{SignInPaths.Consent}?returnUrl={Uri.EscapeDataString(ReturnTo(request))}");
+            }
         }
-        var (userId, browserSessionId) = signedIn.Value;
         var identity = new ClaimsIdentity(OAuthFeature.AuthenticationType, Claims.Name, Claims.Role);
         new SignInClaims(userId, browserSessionId, Guid.CreateVersion7(now)).WriteTo(identity);
         identity.SetScopes(request.GetScopes());
@@ -62,8 +74,8 @@ public static class OidcEndpoints
     }
 
     /// <summary>
-    /// The authorize request to come back to after signing in, without <c>prompt</c> and <c>max_age</c>: the sign-in has
-    /// just satisfied them (the ID token's <c>auth_time</c> says when), and keeping them would ask again forever.
+    /// The authorize request to come back to after signing in or consenting, without <c>prompt</c> and <c>max_age</c>: the
+    /// page has just satisfied them (the ID token's <c>auth_time</c> says when), and keeping them would ask again forever.
     /// </summary>
     private static string ReturnTo(OpenIddictRequest request)
     {

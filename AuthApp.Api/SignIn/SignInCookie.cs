@@ -69,6 +69,7 @@ public static class SignInPaths
     public const string SignOut = "/account/signout";
     public const string Account = "/account";
     public const string SignedOut = "/account/signed-out";
+    public const string Consent = "/account/consent";
 
     /// <summary>Where a sign-in may send the browser next: only AuthApp's own authorize endpoint and account pages.</summary>
     public static bool IsAllowedReturn(string? returnUrl) =>

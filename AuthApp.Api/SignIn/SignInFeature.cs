@@ -22,6 +22,7 @@ public static class SignInFeature
             keys.XmlEncryptor = new SealedKeyXmlEncryptor(SealedKeyXmlDecryptor.KeyOf(options.Value)));
         services.AddAuthentication().AddCookie(SignInCookie.Scheme, cookie => SignInCookie.Configure(cookie, environment, jwt.SessionLifetime));
         services.AddRazorPages(pages => pages.RootDirectory = "/SignIn/Pages");
+        services.AddScoped<ConsentStore>();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "authapp.antiforgery";

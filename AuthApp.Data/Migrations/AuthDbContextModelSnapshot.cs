@@ -143,6 +143,32 @@ namespace AuthApp.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("AuthApp.Data.Consent", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.PrimitiveCollection<List<string>>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
+                    b.HasKey("UserId", "ClientId")
+                        .HasName("pk_consents");
+
+                    b.ToTable("consents", (string)null);
+                });
+
             modelBuilder.Entity("AuthApp.Data.ImportedUser", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -828,6 +854,18 @@ namespace AuthApp.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_account_tokens_users_user_id");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("AuthApp.Data.Consent", b =>
+                {
+                    b.HasOne("AuthApp.Data.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_consents_users_user_id");
 
                     b.Navigation("User");
                 });

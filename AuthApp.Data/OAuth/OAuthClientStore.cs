@@ -45,13 +45,14 @@ public static class OAuthClientStore
     }
 
     /// <summary>
-    /// An app people sign in to (authorization code with PKCE, refresh, end-session), first-party: no consent screen. Its
-    /// redirect URIs must match exactly. Adds to <see cref="Allow"/>, which it expects to have been applied first.
+    /// An app people sign in to (authorization code with PKCE, refresh, end-session). A first-party app (declared in the
+    /// AppHost, or registered so by staff) gets no consent screen; a third-party one asks the person once for its scopes.
+    /// Its redirect URIs must match exactly. Adds to <see cref="Allow"/>, which it expects to have been applied first.
     /// </summary>
     public static void AllowSignIn(OpenIddictApplicationDescriptor descriptor, IEnumerable<Uri> redirectUris,
-        IEnumerable<Uri> postLogoutRedirectUris)
+        IEnumerable<Uri> postLogoutRedirectUris, bool firstParty = true)
     {
-        descriptor.ConsentType = ConsentTypes.Implicit;
+        descriptor.ConsentType = firstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit;
         descriptor.RedirectUris.UnionWith(redirectUris);
         descriptor.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris);
         descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
@@ -67,11 +68,19 @@ public static class OAuthClientStore
         ]);
     }
 
+    /// <summary>
+    /// A redirect URI a code may be sent to: absolute, no fragment, HTTPS — or plain HTTP where allowed (the AppHost's own
+    /// endpoints) or to this machine (a developer's or a native app's loopback listener, RFC 8252 §7.3).
+    /// </summary>
+    public static bool IsValidRedirectUri(string? uri, bool allowPlainHttp) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Fragment.Length == 0
+        && (parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && (allowPlainHttp || parsed.IsLoopback)));
+
     /// <summary>AuthApp's own permission: reading the revocation feed (<c>GET /connect/revocations</c>).</summary>
     public const string RevocationFeedPermission = "ept:authapp_revocations";
 
-    /// <summary>The permissions column as OpenIddict stores it (a JSON array of strings).</summary>
-    public static string[] ParsePermissions(string? json) =>
+    /// <summary>A list column as OpenIddict stores it (permissions, redirect URIs): a JSON array of strings.</summary>
+    public static string[] ParseStringArray(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, PermissionsJson.Default.StringArray) ?? [];
 
     /// <summary>The scopes a client's permissions allow.</summary>

@@ -83,6 +83,10 @@ public static class ApiClient
     public static string[] FieldErrors(this JsonElement problem, string field) =>
         problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()!).ToArray();
 
+    /// <summary>
+    /// A made-up client address per request, so that tests share no per-address throttle counter by accident. A test that
+    /// exhausts a per-address limit on purpose uses an address in 2001:db8:ffff::/48, which this never returns.
+    /// </summary>
     private static string RandomClientAddress() =>
         $"{Random.Shared.GetItems(["192.0.2", "198.51.100", "203.0.113"], 1)[0]}.{Random.Shared.Next(1, 255)}";
 
