@@ -11,6 +11,7 @@ public sealed class AuthAppClientOptions
     internal HashSet<string> Scopes { get; } = new(StringComparer.Ordinal);
     internal HashSet<string> Audiences { get; } = new(StringComparer.Ordinal);
     internal (string Callback, string SignedOutCallback)? SignIn { get; private set; }
+    internal bool SignUp { get; private set; }
 
     /// <summary>Its tokens are for <paramref name="service"/> (their <c>aud</c>), with these scopes.</summary>
     public AuthAppClientOptions MayCall(IResource service, params string[] scopes)
@@ -27,6 +28,13 @@ public sealed class AuthAppClientOptions
     public AuthAppClientOptions SignsPeopleIn(string callbackPath = "/signin-oidc", string signedOutCallbackPath = "/signout-callback-oidc")
     {
         SignIn = (callbackPath, signedOutCallbackPath);
+        return this;
+    }
+
+    /// <summary>People without an account may create one on the sign-in page this app sends them to (with <see cref="SignsPeopleIn"/>).</summary>
+    public AuthAppClientOptions LetsPeopleSignUp()
+    {
+        SignUp = true;
         return this;
     }
 }
@@ -95,6 +103,7 @@ public static class AuthAppClients
                 }
                 if (options.SignIn is { } signIn)
                 {
+                    context.EnvironmentVariables[prefix + "AllowSignUp"] = options.SignUp ? "true" : "false";
                     for (var e = 0; e < endpoints.Count; e++)
                     {
                         var url = endpoints[e].Property(EndpointProperty.Url);

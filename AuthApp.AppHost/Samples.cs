@@ -34,7 +34,7 @@ public static class Samples
         // A web front end people sign in to through AuthApp, calling the inventory with the person's access token.
         builder.AddProject<Projects.AuthApp_Samples_Web>("web", launchProfileName: null)
             .WithHttpEndpoint()
-            .WithAuthApp(api, client => client.SignsPeopleIn())
+            .WithAuthApp(api, client => client.SignsPeopleIn().LetsPeopleSignUp())
             .WithEnvironment("Sample__PlainHttpAuthority", "true")
             .WithReference(inventory)
             .WithHttpHealthCheck("/health");

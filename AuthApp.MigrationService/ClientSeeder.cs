@@ -19,6 +19,9 @@ public sealed class DeclaredClient
 
     /// <summary>For an app people sign in to: where AuthApp may send the browser after signing out.</summary>
     public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    /// <summary>For an app people sign in to: people may create an account on its sign-in page.</summary>
+    public bool AllowSignUp { get; set; }
 }
 
 public sealed class DeclaredClientsOptions
@@ -61,7 +64,10 @@ public sealed class ClientSeeder(
         var existing = await clients.FindForChangeAsync(declaration.ClientId!, ct);
         if (existing is null)
         {
-            var created = new OAuthClient { Audiences = [.. declaration.Audiences.Distinct()], DeclaredInAppHost = true };
+            var created = new OAuthClient
+            {
+                Audiences = [.. declaration.Audiences.Distinct()], DeclaredInAppHost = true, AllowsSignUp = declaration.AllowSignUp,
+            };
             await clients.PopulateAsync(created, descriptor, ct);
             await clients.CreateAsync(created, declaration.Secret!, ct);
             logger.LogInformation("Registered the client {ClientId} declared in the AppHost", declaration.ClientId);
@@ -74,12 +80,14 @@ public sealed class ClientSeeder(
         var sameSignIn = current.RedirectUris.SetEquals(descriptor.RedirectUris)
             && current.PostLogoutRedirectUris.SetEquals(descriptor.PostLogoutRedirectUris)
             && current.Requirements.SetEquals(descriptor.Requirements) && current.ConsentType == descriptor.ConsentType;
+        sameSignIn &= existing.AllowsSignUp == declaration.AllowSignUp;
         if (!secretChanged && sameAudiences && sameSignIn && current.Permissions.SetEquals(descriptor.Permissions) && existing.DeclaredInAppHost)
         {
             return;
         }
         existing.Audiences = [.. declaration.Audiences.Distinct()];
         existing.DeclaredInAppHost = true;
+        existing.AllowsSignUp = declaration.AllowSignUp;
         descriptor.ClientSecret = current.ClientSecret; // the stored hash, kept unless the secret changed
         await clients.PopulateAsync(existing, descriptor, ct);
         if (secretChanged)

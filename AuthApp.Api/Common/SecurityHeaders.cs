@@ -17,7 +17,13 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 headers.SetBrowserHardeningHeaders();
                 var path = context.Request.Path;
-                if (path.StartsWithSegments("/account"))
+                var mailLinkPage = SignIn.SignInPaths.MailLinkPages.Any(page => path.StartsWithSegments(page));
+                if (mailLinkPage)
+                {
+                    // The pages account mails link to: their stylesheet and the one script that reads the fragment's token.
+                    headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+                }
+                else if (path.StartsWithSegments("/account"))
                 {
                     // The sign-in pages: their own stylesheet, nothing else. No form-action: after a sign-in the browser
                     // is redirected on to the app, which form-action would block in Chromium.
@@ -34,7 +40,7 @@ public static class SecurityHeaders
                     headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
                 }
                 // Tokens and personal data must not sit in shared or browser caches.
-                if (path.StartsWithSegments("/api") || path.StartsWithSegments("/account") || path.StartsWithSegments("/connect"))
+                if (path.StartsWithSegments("/api") || path.StartsWithSegments("/account") || path.StartsWithSegments("/connect") || mailLinkPage)
                 {
                     headers.CacheControl = "no-store";
                 }

@@ -49,7 +49,10 @@ public sealed class ClientAdminService(
                 OAuthClientStore.AllowSignIn(descriptor, redirectUris.Select(u => new Uri(u)),
                     (request.PostLogoutRedirectUris ?? []).Select(u => new Uri(u)), request.FirstParty);
             }
-            var client = new OAuthClient { Audiences = [.. (request.Audiences ?? []).Distinct()] };
+            var client = new OAuthClient
+            {
+                Audiences = [.. (request.Audiences ?? []).Distinct()], AllowsSignUp = request.AllowSignUp && request.RedirectUris is { Length: > 0 },
+            };
             await clients.PopulateAsync(client, descriptor, ct);
             await clients.CreateAsync(client, secret, ct);
             audit.Add(AuditService.Entry(actor, AuditActions.CreateClient, AuditOutcomes.Succeeded, now, subject: client.ClientId));
@@ -170,5 +173,6 @@ public sealed class ClientAdminService(
     private static ClientInfo ToInfo(OAuthClient client) => new(
         client.ClientId!, client.DisplayName, [.. OAuthClientStore.ScopesOf(OAuthClientStore.ParseStringArray(client.Permissions))],
         client.Audiences, client.DisabledAt is null, client.DisabledAt, client.DeclaredInAppHost,
-        OAuthClientStore.ParseStringArray(client.RedirectUris), client.ConsentType == OpenIddictConstants.ConsentTypes.Explicit);
+        OAuthClientStore.ParseStringArray(client.RedirectUris), client.ConsentType == OpenIddictConstants.ConsentTypes.Explicit,
+        client.AllowsSignUp);
 }

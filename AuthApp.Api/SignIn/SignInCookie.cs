@@ -1,3 +1,4 @@
+using AuthApp.Api.Auth;
 using System.Security.Claims;
 using AuthApp.Data;
 using Microsoft.AspNetCore.Authentication;
@@ -23,6 +24,11 @@ public static class SignInCookie
         new(new ClaimsIdentity(
             [new Claim(UserClaim, userId.ToString()), new Claim(ClaimTypes.Name, username), new Claim(SessionClaim, browserSessionId.ToString())],
             Scheme, ClaimTypes.Name, ClaimTypes.Role));
+
+    /// <summary>Gives the browser the cookie of the browser session the sign-in (or sign-up) page just opened.</summary>
+    public static Task SignInAsync(HttpContext http, OpenedSession session, DateTimeOffset now) =>
+        http.SignInAsync(Scheme, Principal(session.User.Id, session.User.Username, session.SessionId),
+            new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = session.ExpiresAt });
 
     public static (Guid UserId, Guid SessionId)? Read(ClaimsPrincipal? principal) =>
         Guid.TryParse(principal?.FindFirst(UserClaim)?.Value, out var user) && Guid.TryParse(principal.FindFirst(SessionClaim)?.Value, out var session)
@@ -70,6 +76,11 @@ public static class SignInPaths
     public const string Account = "/account";
     public const string SignedOut = "/account/signed-out";
     public const string Consent = "/account/consent";
+    public const string SignUp = "/account/signup";
+    public const string Forgot = "/account/forgot";
+
+    /// <summary>Where account mails' links open when <c>Email:LinkBaseUrl</c> is AuthApp itself (their token in the fragment).</summary>
+    public static readonly string[] MailLinkPages = ["/reset-password", "/confirm-email"];
 
     /// <summary>Where a sign-in may send the browser next: only AuthApp's own authorize endpoint and account pages.</summary>
     public static bool IsAllowedReturn(string? returnUrl) =>

@@ -252,6 +252,10 @@ namespace AuthApp.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AllowsSignUp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allows_sign_up");
+
                     b.Property<string>("ApplicationType")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")

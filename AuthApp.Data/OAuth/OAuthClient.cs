@@ -16,6 +16,9 @@ public sealed class OAuthClient : OpenIddictEntityFrameworkCoreApplication<Guid,
 
     /// <summary>Declared in the AppHost (kept in step by the migration worker) rather than created by staff.</summary>
     public bool DeclaredInAppHost { get; set; }
+
+    /// <summary>For an app people sign in to: its sign-in page offers "Create an account" (the same rules as /user/create).</summary>
+    public bool AllowsSignUp { get; set; }
 }
 
 /// <summary>OpenIddict's authorization entity (unused until interactive sign-in; its table exists for the model).</summary>

@@ -320,7 +320,7 @@ public sealed partial class SignInFlowTests(ServersFixture servers, ITestOutputH
     /// An app people sign in to. A confidential one is declared as the AppHost declares it (<c>SignsPeopleIn()</c>) and
     /// written by the migration worker's seeder, twice (it is idempotent); a public one (a SPA) is registered directly.
     /// </summary>
-    private async Task<(string ClientId, string? Secret)> RegisterAppAsync(bool confidential)
+    private async Task<(string ClientId, string? Secret)> RegisterAppAsync(bool confidential, bool allowSignUp = false)
     {
         var clientId = $"web-{Guid.NewGuid():N}"[..20];
         var secret = confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)) : null;
@@ -329,6 +329,7 @@ public sealed partial class SignInFlowTests(ServersFixture servers, ITestOutputH
             var declared = new MigrationService.DeclaredClient
             {
                 ClientId = clientId, Secret = secret, RedirectUris = [RedirectUri], PostLogoutRedirectUris = [PostLogoutUri],
+                AllowSignUp = allowSignUp,
             };
             for (var run = 0; run < 2; run++)
             {

@@ -93,4 +93,66 @@ public sealed class SignInPagesTests(ServiceTrustFixture fixture, ChromiumFixtur
             await context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task A_new_person_creates_an_account_on_the_way_to_the_sample_web_app_and_arrives_signed_in()
+    {
+        var web = Fixture.App.GetEndpoint("web", "http");
+        var context = await chromium.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(web.ToString());
+            await page.ClickAsync("#sign-in");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+            var username = ApiClient.NewUsername();
+            await page.GetByLabel("Username").FillAsync(username);
+            await page.GetByLabel("E-mail").FillAsync($"{username}@example.com");
+            await page.GetByLabel("Password").FillAsync("short");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create the account" }).ClickAsync();
+            await Expect(page.Locator("#password-error")).ToContainTextAsync("This password is too short.");
+            await ChromiumFixture.ScreenshotAsync(page, "signup-error");
+
+            await page.GetByLabel("Password").FillAsync(ApiClient.StrongPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create the account" }).ClickAsync();
+            await Expect(page.Locator("#hello")).ToHaveTextAsync($"Hello, {username}");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_forgotten_password_is_reset_from_the_mailed_link_on_AuthApps_own_page()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var api = Fixture.App.GetEndpoint("api", "http");
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.ToString() });
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/account");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+            await page.GetByLabel("E-mail").FillAsync(user.Email);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+            await Expect(page.Locator("#forgot-sent")).ToBeVisibleAsync();
+
+            // The link opens AuthApp's reset page; its script takes the token from the fragment and out of the address bar.
+            var mail = await Fixture.Mail.WaitForOneAsync(user.Email);
+            var link = System.Text.RegularExpressions.Regex.Match(mail.Text, @"https?://\S+/reset-password#token=\S+").Value;
+            await page.GotoAsync(link);
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/reset-password$"));
+            await page.GetByLabel("New password", new() { Exact = true }).FillAsync("Fresh-Meadow-Lantern-77");
+            await page.GetByLabel("The new password again").FillAsync("Fresh-Meadow-Lantern-77");
+            await ChromiumFixture.ScreenshotAsync(page, "reset-password");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+            await Expect(page.Locator("#reset-done")).ToBeVisibleAsync();
+            await Api.LoginAsync(user.Email, "Fresh-Meadow-Lantern-77");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
 }

@@ -60,20 +60,12 @@ public sealed class ConsentModel(IOpenIddictApplicationManager apps, ConsentStor
     /// <summary>The app and scopes of the authorize request in <see cref="ReturnUrl"/>, or null when it names no known app.</summary>
     private async Task<string?> ReadRequestAsync(CancellationToken ct)
     {
-        if (!SignInPaths.IsAllowedReturn(ReturnUrl) || !ReturnUrl!.StartsWith(OidcEndpoints.AuthorizePath + "?", StringComparison.Ordinal))
+        if (AuthorizeReturn.Parse(ReturnUrl) is not { } request || await apps.FindByClientIdAsync(request.ClientId, ct) is not { } app)
         {
             return null;
         }
-        var query = QueryHelpers.ParseQuery(new Uri(new Uri("http://authapp"), ReturnUrl).Query);
-        var clientId = query.TryGetValue(Parameters.ClientId, out var id) ? id.ToString() : null;
-        if (clientId is null || await apps.FindByClientIdAsync(clientId, ct) is not { } app)
-        {
-            return null;
-        }
-        AppName = await apps.GetDisplayNameAsync(app, ct) ?? clientId;
-        RequestedScopes = query.TryGetValue(Parameters.Scope, out var scope)
-            ? scope.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList()
-            : [];
-        return clientId;
+        AppName = await apps.GetDisplayNameAsync(app, ct) ?? request.ClientId;
+        RequestedScopes = request.Scopes;
+        return request.ClientId;
     }
 }

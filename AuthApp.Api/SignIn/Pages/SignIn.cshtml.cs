@@ -1,9 +1,8 @@
 using AuthApp.Api.Auth;
 using AuthApp.Api.Sessions;
 using AuthApp.Api.Throttling;
-using Microsoft.AspNetCore.Authentication;
+using AuthApp.Data;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AuthApp.Api.SignIn.Pages;
 
@@ -11,7 +10,7 @@ namespace AuthApp.Api.SignIn.Pages;
 /// The sign-in form: the JSON login's checks, throttles and messages (<see cref="LoginHandler"/>), but the session it opens
 /// is the browser's, held in the sign-in cookie, and the browser goes back to the app's authorize request.
 /// </summary>
-public sealed class SignInModel(LoginHandler login, TimeProvider time) : PageModel
+public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvider time) : AccountPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -22,20 +21,18 @@ public sealed class SignInModel(LoginHandler login, TimeProvider time) : PageMod
     [BindProperty]
     public string? Password { get; set; }
 
-    public string? Message { get; private set; }
+    /// <summary>The app the person is on the way to lets people create an account here.</summary>
+    public bool OffersSignUp { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    public async Task OnGetAsync(CancellationToken ct) => await ReadAppAsync(ct);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        await ReadAppAsync(ct);
         // The JSON login's per-address limit, on the same counter: the page is no way around it.
-        var gate = await AddressThrottleFilter.HitAsync(HttpContext, AddressThrottleFilter.Login, o => o.LoginPerAddress);
-        if (!gate.Allowed)
+        if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
         {
-            return Refuse(new Error(ErrorCodes.RateLimited, "Too many sign-in attempts from this address; try again later.",
-                RetryAfter: gate.RetryAfter));
+            return limited;
         }
         var identifier = Identifier?.Trim();
         var request = identifier?.Contains('@') == true ? new LoginRequest(identifier, null, Password) : new LoginRequest(null, identifier, Password);
@@ -43,29 +40,16 @@ public sealed class SignInModel(LoginHandler login, TimeProvider time) : PageMod
         var opened = await login.SignInBrowserAsync(request, SessionOrigin.Of(HttpContext), now, ct);
         if (opened.Error is { } error)
         {
-            return Refuse(error);
+            // One sentence for the form: field errors (an empty field) become one message beside the button.
+            return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "Enter your e-mail or username and your password." } : error);
         }
-        var session = opened.Value!;
-        await HttpContext.SignInAsync(SignInCookie.Scheme, SignInCookie.Principal(session.User.Id, session.User.Username, session.SessionId),
-            new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = session.ExpiresAt });
+        await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
         return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);
     }
 
-    /// <summary>The form again, with the error's message and status (429 and Retry-After when waiting helps).</summary>
-    private PageResult Refuse(Error error)
-    {
-        Message = MessageFor(error);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        if (error.RetryAfter is { } wait)
-        {
-            Response.SetRetryAfter(wait);
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        }
-        return Page();
-    }
+    /// <summary>Where "forgot password" and "create an account" go: their pages, then back to the same app.</summary>
+    public string LinkTo(string page) => $"{page}?returnUrl={Uri.EscapeDataString(ReturnUrl ?? "")}";
 
-    /// <summary>The JSON login's message, or its field errors as one sentence.</summary>
-    private static string MessageFor(Error error) => error.Fields is { Count: > 0 } fields
-        ? "Enter your e-mail or username and your password."
-        : error.Detail;
+    private async Task ReadAppAsync(CancellationToken ct) =>
+        OffersSignUp = AuthorizeReturn.Parse(ReturnUrl) is { } app && await app.AllowsSignUpAsync(db, ct);
 }

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AuthApp.Data.Migrations
 {
     [DbContext(typeof(AuthDbContext))]
-    [Migration("20261206234854_Consents")]
-    partial class Consents
+    [Migration("20261206235507_ConsentsAndSignUp")]
+    partial class ConsentsAndSignUp
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -254,6 +254,10 @@ namespace AuthApp.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<bool>("AllowsSignUp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allows_sign_up");
 
                     b.Property<string>("ApplicationType")
                         .HasMaxLength(50)

@@ -7,11 +7,18 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AuthApp.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Consents : Migration
+    public partial class ConsentsAndSignUp : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "allows_sign_up",
+                table: "oauth_clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.CreateTable(
                 name: "consents",
                 columns: table => new
@@ -38,6 +45,10 @@ namespace AuthApp.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "consents");
+
+            migrationBuilder.DropColumn(
+                name: "allows_sign_up",
+                table: "oauth_clients");
         }
     }
 }
