@@ -22,6 +22,9 @@ public sealed class DeclaredClient
 
     /// <summary>For an app people sign in to: people may create an account on its sign-in page.</summary>
     public bool AllowSignUp { get; set; }
+
+    /// <summary>A single-page or native app: a public client, with no secret (PKCE protects its codes).</summary>
+    public bool Public { get; set; }
 }
 
 public sealed class DeclaredClientsOptions
@@ -53,9 +56,9 @@ public sealed class ClientSeeder(
         {
             ClientId = declaration.ClientId,
             DisplayName = declaration.ClientId,
-            ClientType = ClientTypes.Confidential,
+            ClientType = declaration.Public ? ClientTypes.Public : ClientTypes.Confidential,
         };
-        OAuthClientStore.Allow(descriptor, declaration.Scopes);
+        OAuthClientStore.Allow(descriptor, declaration.Scopes, declaration.Public);
         if (declaration.RedirectUris.Count > 0)
         {
             OAuthClientStore.AllowSignIn(descriptor, declaration.RedirectUris.Select(u => new Uri(u)),
@@ -69,28 +72,37 @@ public sealed class ClientSeeder(
                 Audiences = [.. declaration.Audiences.Distinct()], DeclaredInAppHost = true, AllowsSignUp = declaration.AllowSignUp,
             };
             await clients.PopulateAsync(created, descriptor, ct);
-            await clients.CreateAsync(created, declaration.Secret!, ct);
+            if (declaration.Public)
+            {
+                await clients.CreateAsync(created, ct);
+            }
+            else
+            {
+                await clients.CreateAsync(created, declaration.Secret!, ct);
+            }
             logger.LogInformation("Registered the client {ClientId} declared in the AppHost", declaration.ClientId);
             return;
         }
         var current = new OpenIddictApplicationDescriptor();
         await clients.PopulateAsync(current, existing, ct);
-        var secretChanged = !await clients.ValidateClientSecretAsync(existing, declaration.Secret!, ct);
+        var credentialsChanged = declaration.Public
+            ? current.ClientType != ClientTypes.Public
+            : current.ClientType != ClientTypes.Confidential || !await clients.ValidateClientSecretAsync(existing, declaration.Secret!, ct);
         var sameAudiences = existing.Audiences.Order().SequenceEqual(declaration.Audiences.Distinct().Order());
         var sameSignIn = current.RedirectUris.SetEquals(descriptor.RedirectUris)
             && current.PostLogoutRedirectUris.SetEquals(descriptor.PostLogoutRedirectUris)
             && current.Requirements.SetEquals(descriptor.Requirements) && current.ConsentType == descriptor.ConsentType;
         sameSignIn &= existing.AllowsSignUp == declaration.AllowSignUp;
-        if (!secretChanged && sameAudiences && sameSignIn && current.Permissions.SetEquals(descriptor.Permissions) && existing.DeclaredInAppHost)
+        if (!credentialsChanged && sameAudiences && sameSignIn && current.Permissions.SetEquals(descriptor.Permissions) && existing.DeclaredInAppHost)
         {
             return;
         }
         existing.Audiences = [.. declaration.Audiences.Distinct()];
         existing.DeclaredInAppHost = true;
         existing.AllowsSignUp = declaration.AllowSignUp;
-        descriptor.ClientSecret = current.ClientSecret; // the stored hash, kept unless the secret changed
+        descriptor.ClientSecret = declaration.Public ? null : current.ClientSecret; // the stored hash, kept unless the secret changed
         await clients.PopulateAsync(existing, descriptor, ct);
-        if (secretChanged)
+        if (credentialsChanged && !declaration.Public)
         {
             await clients.UpdateAsync(existing, declaration.Secret!, ct);
         }
@@ -107,7 +119,11 @@ public sealed class ClientSeeder(
         {
             throw new SeedException("A client declared in the AppHost has no id (OAuth:Clients:n:ClientId).");
         }
-        if (client.Secret is null || client.Secret.Length < OAuthClientManager.MinimumSecretLength)
+        if (client.Public && client.RedirectUris.Count == 0)
+        {
+            throw new SeedException($"The public client {client.ClientId} signs no one in: declare it with SignsPeopleIn().");
+        }
+        if (!client.Public && (client.Secret is null || client.Secret.Length < OAuthClientManager.MinimumSecretLength))
         {
             throw new SeedException(
                 $"The client {client.ClientId} needs a secret of at least {OAuthClientManager.MinimumSecretLength} characters: " +

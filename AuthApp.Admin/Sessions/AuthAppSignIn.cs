@@ -56,12 +56,16 @@ public static class AuthAppSignIn
                 return Task.CompletedTask;
             };
         });
-        authentication.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<IOptions<ConsoleSignInOptions>>((oidc, signIn) =>
-        {
-            oidc.Authority = signIn.Value.Authority;
-            oidc.ClientId = signIn.Value.ClientId;
-            oidc.ClientSecret = signIn.Value.ClientSecret;
-        });
+        authentication.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<IOptions<ConsoleSignInOptions>, IOptions<ConsoleSessionOptions>>(
+            (oidc, signIn, sessions) =>
+            {
+                oidc.Authority = signIn.Value.Authority;
+                oidc.ClientId = signIn.Value.ClientId;
+                oidc.ClientSecret = signIn.Value.ClientSecret;
+                // A console session that ended (idle, too old, revoked) is not renewed silently from an older AuthApp sign-in:
+                // AuthApp asks for the password again when its sign-in is older than the console's idle limit.
+                oidc.MaxAge = sessions.Value.IdleTimeout;
+            });
         return authentication;
     }
 

@@ -29,18 +29,24 @@ public static class OAuthClientStore
         return services;
     }
 
-    /// <summary>What a client may do, as OpenIddict permissions: the grant, the endpoints it calls, its scopes.</summary>
-    public static void Allow(OpenIddictApplicationDescriptor descriptor, IEnumerable<string> scopes)
+    /// <summary>
+    /// What a client may do, as OpenIddict permissions: the grant, the endpoints it calls, its scopes. A public client (a
+    /// single-page or native app, no secret) only signs people in: no client credentials, introspection or revocation feed.
+    /// </summary>
+    public static void Allow(OpenIddictApplicationDescriptor descriptor, IEnumerable<string> scopes, bool isPublic = false)
     {
         descriptor.Permissions.Clear();
-        descriptor.Permissions.UnionWith(
-        [
-            Permissions.Endpoints.Token,
-            Permissions.Endpoints.Introspection,
-            Permissions.Endpoints.Revocation,
-            Permissions.GrantTypes.ClientCredentials,
-            RevocationFeedPermission,
-        ]);
+        descriptor.Permissions.Add(Permissions.Endpoints.Token);
+        if (!isPublic)
+        {
+            descriptor.Permissions.UnionWith(
+            [
+                Permissions.Endpoints.Introspection,
+                Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.ClientCredentials,
+                RevocationFeedPermission,
+            ]);
+        }
         descriptor.Permissions.UnionWith(scopes.Select(scope => Permissions.Prefixes.Scope + scope));
     }
 

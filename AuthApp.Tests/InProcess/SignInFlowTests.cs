@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Abstractions;
 using Xunit.Abstractions;
 
 namespace AuthApp.Tests.InProcess;
@@ -317,38 +316,26 @@ public sealed partial class SignInFlowTests(ServersFixture servers, ITestOutputH
     }
 
     /// <summary>
-    /// An app people sign in to. A confidential one is declared as the AppHost declares it (<c>SignsPeopleIn()</c>) and
-    /// written by the migration worker's seeder, twice (it is idempotent); a public one (a SPA) is registered directly.
+    /// An app people sign in to, declared as the AppHost declares it (<c>SignsPeopleIn()</c>, a public one with
+    /// <c>AsPublicClient()</c>: a SPA, no secret) and written by the migration worker's seeder, twice (it is idempotent).
     /// </summary>
     private async Task<(string ClientId, string? Secret)> RegisterAppAsync(bool confidential, bool allowSignUp = false)
     {
         var clientId = $"web-{Guid.NewGuid():N}"[..20];
         var secret = confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)) : null;
-        if (confidential)
+        var declared = new MigrationService.DeclaredClient
         {
-            var declared = new MigrationService.DeclaredClient
-            {
-                ClientId = clientId, Secret = secret, RedirectUris = [RedirectUri], PostLogoutRedirectUris = [PostLogoutUri],
-                AllowSignUp = allowSignUp,
-            };
-            for (var run = 0; run < 2; run++)
-            {
-                await using var seeding = App.Services.CreateAsyncScope();
-                await new MigrationService.ClientSeeder(seeding.ServiceProvider.GetRequiredService<OAuthClientManager>(),
-                    Microsoft.Extensions.Options.Options.Create(new MigrationService.DeclaredClientsOptions { Clients = [declared] }),
-                    Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationService.ClientSeeder>.Instance).SeedAsync(default);
-            }
-            return (clientId, secret);
+            ClientId = clientId, Secret = secret, Public = !confidential, RedirectUris = [RedirectUri],
+            PostLogoutRedirectUris = [PostLogoutUri], AllowSignUp = allowSignUp,
+        };
+        for (var run = 0; run < 2; run++)
+        {
+            await using var seeding = App.Services.CreateAsyncScope();
+            await new MigrationService.ClientSeeder(seeding.ServiceProvider.GetRequiredService<OAuthClientManager>(),
+                Microsoft.Extensions.Options.Options.Create(new MigrationService.DeclaredClientsOptions { Clients = [declared] }),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationService.ClientSeeder>.Instance).SeedAsync(default);
         }
-        var descriptor = new OpenIddictApplicationDescriptor { ClientId = clientId, ClientType = OpenIddictConstants.ClientTypes.Public };
-        OAuthClientStore.Allow(descriptor, []);
-        OAuthClientStore.AllowSignIn(descriptor, [new Uri(RedirectUri)], [new Uri(PostLogoutUri)]);
-        await using var scope = App.Services.CreateAsyncScope();
-        var clients = scope.ServiceProvider.GetRequiredService<OAuthClientManager>();
-        var client = new OAuthClient();
-        await clients.PopulateAsync(client, descriptor);
-        await clients.CreateAsync(client);
-        return (clientId, null);
+        return (clientId, secret);
     }
 
     private sealed record Pkce(string Verifier, string Challenge)

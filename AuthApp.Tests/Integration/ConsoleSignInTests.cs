@@ -24,8 +24,12 @@ public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixt
     public async Task Staff_sign_in_on_AuthApps_page_and_signing_out_of_the_console_signs_out_of_AuthApp()
     {
         var page = await (await NewContextAsync()).NewPageAsync();
-        await page.GotoAsync("/users");
+        var authorize = await page.RunAndWaitForRequestAsync(() => page.GotoAsync("/users"), r => r.Url.Contains("/connect/authorize?"));
         await Expect(page).ToHaveURLAsync(new Regex($"^{Regex.Escape(ApiAddress.GetLeftPart(UriPartial.Authority))}/account/signin\\?"));
+        // Code + PKCE, and a sign-in no older than the console's idle limit (30 minutes).
+        Assert.Contains("response_type=code", authorize.Url);
+        Assert.Contains("code_challenge_method=S256", authorize.Url);
+        Assert.Contains("max_age=1800", authorize.Url);
         await ChromiumFixture.ScreenshotAsync(page, "console-signin-authapp");
 
         // The password is posted to AuthApp, never to the console.

@@ -16,6 +16,9 @@ public sealed class DeclaredClientsTests
             .WithAuthApp(api, client => client.SignsPeopleIn());
         builder.AddProject("orders", "../orders/orders.csproj", launchProfileName: null).WithHttpEndpoint(name: "http")
             .WithAuthApp(api, client => client.MayCall(api.Resource, "users.read"));
+        // A single-page app, run by its own tooling: a public client, with no secret to leak from the browser.
+        var spa = builder.AddExecutable("spa", "npm", ".", "run", "dev").WithHttpEndpoint(name: "http", env: "PORT")
+            .WithAuthApp(api, client => client.SignsPeopleIn("/callback", "/").AsPublicClient().LetsPeopleSignUp());
         var migrations = builder.AddProject("migrations", "../m/m.csproj", launchProfileName: null).WithDeclaredClients();
 
         // The one-call way to evaluate a resource's environment as the manifest writes it (its replacement needs a running app).
@@ -26,9 +29,20 @@ public sealed class DeclaredClientsTests
         Assert.Equal("orders", environment["OAuth__Clients__0__ClientId"]);
         Assert.Equal("users.read", environment["OAuth__Clients__0__Scopes__0"]);
         Assert.DoesNotContain("OAuth__Clients__0__RedirectUris__0", environment.Keys);
-        Assert.Equal("web", environment["OAuth__Clients__1__ClientId"]);
-        Assert.Equal("{web.bindings.http.url}/signin-oidc", environment["OAuth__Clients__1__RedirectUris__0"]);
-        Assert.Equal("{web.bindings.http.url}/signout-callback-oidc", environment["OAuth__Clients__1__PostLogoutRedirectUris__0"]);
-        Assert.Equal("{web-client-secret.value}", environment["OAuth__Clients__1__Secret"]);
+        Assert.Equal("spa", environment["OAuth__Clients__1__ClientId"]);
+        Assert.Equal("true", environment["OAuth__Clients__1__Public"]);
+        Assert.Equal("true", environment["OAuth__Clients__1__AllowSignUp"]);
+        Assert.Equal("{spa.bindings.http.url}/callback", environment["OAuth__Clients__1__RedirectUris__0"]);
+        Assert.DoesNotContain("OAuth__Clients__1__Secret", environment.Keys);
+        Assert.DoesNotContain(builder.Resources, r => r.Name == "spa-client-secret");
+#pragma warning disable CS0618
+        Assert.DoesNotContain("AuthApp__ClientSecret", (await spa.Resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish)).Keys);
+#pragma warning restore CS0618
+        Assert.Equal("web", environment["OAuth__Clients__2__ClientId"]);
+        Assert.Equal("{web.bindings.http.url}/signin-oidc", environment["OAuth__Clients__2__RedirectUris__0"]);
+        Assert.Equal("{web.bindings.http.url}/signout-callback-oidc", environment["OAuth__Clients__2__PostLogoutRedirectUris__0"]);
+        Assert.Equal("{web-client-secret.value}", environment["OAuth__Clients__2__Secret"]);
+        Assert.Equal("false", environment["OAuth__Clients__2__AllowSignUp"]);
+        Assert.DoesNotContain("OAuth__Clients__2__Public", environment.Keys);
     }
 }
