@@ -65,6 +65,7 @@ public static class AuthAppSignIn
                 // A console session that ended (idle, too old, revoked) is not renewed silently from an older AuthApp sign-in:
                 // AuthApp asks for the password again when its sign-in is older than the console's idle limit.
                 oidc.MaxAge = sessions.Value.IdleTimeout;
+                oidc.RefreshInterval = signIn.Value.MetadataRefreshInterval;
             });
         return authentication;
     }

@@ -23,6 +23,13 @@ public sealed class ConsoleSignInOptions : IValidatableObject
 
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// An ID token signed with a key the console has not read yet (after staff "rotate now") makes it re-read AuthApp's
+    /// keys, at most this often (ASP.NET Core's default is 5 minutes; a scheduled rotation publishes keys well ahead).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Console:SignIn:MetadataRefreshInterval must be between 1 second and 1 hour.")]
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool ThroughAuthApp => Mode == ConsoleSignInMode.AuthApp;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

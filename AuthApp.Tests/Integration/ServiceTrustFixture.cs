@@ -42,6 +42,9 @@ public sealed class ServiceTrustFixture : AppHostFixture
         {
             builder.CreateResourceBuilder<ProjectResource>(sample).WithEnvironment("AuthApp__KeySetRefreshInterval", "00:00:01");
         }
+        // …and the apps that check ID tokens, whatever test rotated a key before they sign someone in.
+        builder.CreateResourceBuilder<ProjectResource>("web").WithEnvironment("Sample__MetadataRefreshInterval", "00:00:01");
+        builder.CreateResourceBuilder<ProjectResource>("admin").WithEnvironment("Console__SignIn__MetadataRefreshInterval", "00:00:01");
     }
 
     protected override async Task AfterStartAsync(CancellationToken ct)

@@ -29,6 +29,12 @@ builder.Services.AddAuthentication(o =>
         // The AppHost serves AuthApp over plain HTTP on this machine and says so (Sample:PlainHttpAuthority); anywhere else
         // the discovery document must come over HTTPS.
         o.RequireHttpsMetadata = !builder.Configuration.GetValue<bool>("Sample:PlainHttpAuthority");
+        // An ID token signed with a key this app has not read yet (after staff "rotate now") makes the handler re-read
+        // AuthApp's keys — at most once per RefreshInterval, 5 minutes by default. Tests that rotate keys shorten it.
+        if (builder.Configuration.GetValue<TimeSpan?>("Sample:MetadataRefreshInterval") is { } refresh)
+        {
+            o.RefreshInterval = refresh;
+        }
     });
 builder.Services.AddAuthorization();
 
