@@ -2,6 +2,7 @@ using AuthApp.Api.Admin;
 using AuthApp.Api.Audit;
 using AuthApp.Api.Auth;
 using AuthApp.Api.Email;
+using AuthApp.Api.Factors;
 using AuthApp.Api.Health;
 using AuthApp.Api.OAuth;
 using AuthApp.Api.Passwords;
@@ -33,6 +34,7 @@ builder.Services
     .AddRecovery()
     .AddAuth()
     .AddUserSessions()
+    .AddFactors()
     .AddAudit()
     .AddAdmin()
     .AddOAuth(builder.Configuration, builder.Environment);
@@ -67,6 +69,7 @@ if (app.Environment.IsDevelopment())
 app.MapApiHealth();
 app.MapAuth();
 app.MapUserSessions();
+app.MapFactors();
 app.MapUsers();
 app.MapRecovery();
 app.MapAdmin();

@@ -49,10 +49,14 @@ public static class AuditActions
     public const string DisableClient = "client.disable";
     public const string EnableClient = "client.enable";
 
+    /// <summary>A person signed in with one of their recovery codes (the actor is the account itself).</summary>
+    public const string UseRecoveryCode = "user.recovery_code";
+
     public static readonly IReadOnlyList<string> All =
     [
         ListUsers, ViewUser, ListSessions, Deactivate, Activate, GrantStaff, RevokeStaff, RevokeSessions, RevokeSession,
         ListKeys, RotateKey, ListAudit, ListClients, CreateClient, RotateClientSecret, DisableClient, EnableClient,
+        UseRecoveryCode,
     ];
 }
 

@@ -19,6 +19,9 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Consent> Consents => Set<Consent>();
+    public DbSet<Factors.TotpAuthenticator> TotpAuthenticators => Set<Factors.TotpAuthenticator>();
+    public DbSet<Factors.RecoveryCode> RecoveryCodes => Set<Factors.RecoveryCode>();
+    public DbSet<Factors.LoginChallenge> LoginChallenges => Set<Factors.LoginChallenge>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -31,6 +34,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         modelBuilder.Entity<OutboxMessage>(ConfigureOutboxMessages);
         modelBuilder.Entity<AuditEntry>(ConfigureAuditEntries);
         modelBuilder.Entity<Consent>(ConfigureConsents);
+        ConfigureFactors(modelBuilder);
         ConfigureOAuth(modelBuilder);
     }
 
@@ -145,6 +149,34 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         consent.HasKey(c => new { c.UserId, c.ClientId });
         consent.Property(c => c.ClientId).HasMaxLength(100);
         consent.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    /// <summary>Second factors: an authenticator app per account, its recovery codes, and logins waiting for a factor.</summary>
+    private static void ConfigureFactors(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Factors.TotpAuthenticator>(totp =>
+        {
+            totp.ToTable("totp_authenticators");
+            totp.HasKey(t => t.UserId);
+            totp.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<Factors.RecoveryCode>(code =>
+        {
+            code.ToTable("recovery_codes");
+            code.Property(c => c.CodeHash).HasMaxLength(32);
+            code.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+            code.HasIndex(c => c.UserId);
+        });
+        modelBuilder.Entity<Factors.LoginChallenge>(challenge =>
+        {
+            challenge.ToTable("login_challenges");
+            challenge.Property(c => c.SecretHash).HasMaxLength(32);
+            challenge.Property(c => c.SessionKind).HasMaxLength(16);
+            challenge.Property(c => c.UserAgent).HasMaxLength(SessionKinds.UserAgentMaxLength);
+            challenge.Property(c => c.Address).HasMaxLength(SessionKinds.AddressMaxLength);
+            challenge.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+            challenge.HasIndex(c => c.ExpiresAt);
+        });
     }
 
     /// <summary>OpenIddict's four tables (AuthApp's client entity adds audiences and a disabled flag), snake_case like the rest.</summary>

@@ -27,6 +27,7 @@ public sealed class LoginHandler(
     AccountMail accountMail,
     ApiTelemetry telemetry,
     LoginPhases phases,
+    Factors.LoginChallenges challenges,
     ILogger<LoginHandler> logger)
 {
     public const string IdentifierThrottle = "login-identifier";
@@ -38,6 +39,32 @@ public sealed class LoginHandler(
     {
         var opened = await OpenAsync(request, SessionKinds.Api, origin, now, ct);
         return opened.Error is { } error ? error : ToResponse(opened.Value!, now);
+    }
+
+    /// <summary>
+    /// The second half of an account's login with a second factor (<see cref="Factors.LoginChallenges"/>): the challenge the
+    /// first half answered with and a code; then the session the first half would have opened.
+    /// </summary>
+    public async Task<Outcome<LoginResponse>> LoginWithSecondFactorAsync(Factors.SecondFactorRequest request, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var opened = await FinishSecondFactorAsync(request, SessionKinds.Api, now, ct);
+        return opened.Error is { } error ? error : ToResponse(opened.Value!, now);
+    }
+
+    public async Task<Outcome<OpenedSession>> FinishSecondFactorAsync(Factors.SecondFactorRequest request, string kind,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var answered = await challenges.AnswerAsync(request, kind, now, ct);
+        if (answered.Error is { } error)
+        {
+            return error;
+        }
+        var (user, challenge) = answered.Value;
+        var session = new NewSession(challenge.SessionKind, new SessionOrigin(challenge.UserAgent, challenge.Address));
+        return await OpenSessionAsync(user, upgradedHash: null, session, now, ct) is { } opened
+            ? opened
+            : new Error(ErrorCodes.ChallengeInvalid, "The account changed during the sign-in. Sign in again with your password.");
     }
 
     /// <summary>The sign-in page's login: the same checks, throttles and messages; a browser session, no tokens.</summary>
@@ -115,6 +142,16 @@ public sealed class LoginHandler(
         }
         var upgraded = verification.Value == PasswordVerification.SuccessRehashNeeded ? await UpgradedHashAsync(password, ct) : null;
         await phases.PasswordVerifiedAsync(user.Id, ct);
+        if (await challenges.FactorsOfAsync(user.Id, ct) is { Count: > 0 } factors)
+        {
+            // No session yet: the second half opens it. The password is proven, so an older hash format is upgraded now.
+            if (upgraded is not null)
+            {
+                await db.Users.Where(u => u.Id == user.Id && u.PasswordHash == user.PasswordHash)
+                    .ExecuteUpdateAsync(set => set.SetProperty(u => u.PasswordHash, upgraded), ct);
+            }
+            return await challenges.IssueAsync(user, session.Kind, session.Origin, factors, now, ct);
+        }
         return await OpenSessionAsync(user, upgraded, session, now, ct) is { } opened
             ? opened
             : await RefuseAfterAccountChangedAsync(user, normalized, rule);

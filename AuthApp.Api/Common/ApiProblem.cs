@@ -9,12 +9,16 @@ namespace AuthApp.Api.Common;
 public static class ApiProblem
 {
     public static ProblemHttpResult Create(int status, string code, string title, string? detail = null,
-        IReadOnlyDictionary<string, string[]>? fields = null)
+        IReadOnlyDictionary<string, string[]>? fields = null, IReadOnlyDictionary<string, object?>? more = null)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = code };
         if (fields is not null)
         {
             extensions["errors"] = fields;
+        }
+        foreach (var (name, value) in more ?? new Dictionary<string, object?>())
+        {
+            extensions[name] = value;
         }
         return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
     }
@@ -67,4 +71,9 @@ public static class ErrorCodes
     public const string AccountTokenInvalid = "account_token_invalid";
     public const string EmailNotVerified = "email_not_verified";
     public const string EmailAlreadyVerified = "email_already_verified";
+    public const string SecondFactorRequired = "second_factor_required";
+    public const string ChallengeInvalid = "challenge_invalid";
+    public const string InvalidCode = "invalid_code";
+    public const string FactorExists = "factor_exists";
+    public const string FactorNotFound = "factor_not_found";
 }

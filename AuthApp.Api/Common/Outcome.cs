@@ -3,9 +3,11 @@ namespace AuthApp.Api.Common;
 /// <summary>
 /// Why a service could not do what was asked: a stable <see cref="ErrorCodes">code</see> (which also
 /// decides the HTTP status, in <see cref="OutcomeResults"/>), a sentence for people, the fields at
-/// fault for validation failures, and how long to wait when waiting helps. Services know no HTTP.
+/// fault for validation failures, how long to wait when waiting helps, and what else the client needs to go on
+/// (a login's second-factor challenge). Services know no HTTP.
 /// </summary>
-public sealed record Error(string Code, string Detail, IReadOnlyDictionary<string, string[]>? Fields = null, TimeSpan? RetryAfter = null)
+public sealed record Error(string Code, string Detail, IReadOnlyDictionary<string, string[]>? Fields = null, TimeSpan? RetryAfter = null,
+    IReadOnlyDictionary<string, object?>? Extensions = null)
 {
     public const string InvalidFieldsDetail = "The request has invalid fields.";
 

@@ -27,6 +27,11 @@ public static class OutcomeResults
         [ErrorCodes.RefreshTokenReused] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.Forbidden] = StatusCodes.Status403Forbidden,
         [ErrorCodes.EmailNotVerified] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.SecondFactorRequired] = StatusCodes.Status401Unauthorized,
+        [ErrorCodes.ChallengeInvalid] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.InvalidCode] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.FactorExists] = StatusCodes.Status409Conflict,
+        [ErrorCodes.FactorNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.ClientNotFound] = StatusCodes.Status404NotFound,
@@ -66,6 +71,6 @@ public static class OutcomeResults
             http.Response.SetRetryAfter(wait);
         }
         var status = StatusOf(error.Code);
-        return ApiProblem.Create(status, error.Code, ApiProblem.TitleFor(status), error.Detail, error.Fields);
+        return ApiProblem.Create(status, error.Code, ApiProblem.TitleFor(status), error.Detail, error.Fields, error.Extensions);
     }
 }

@@ -24,6 +24,26 @@ public static class MailTemplates
         link: link,
         footer: "If you did not use this address with us, ignore this message.");
 
+    /// <summary>A security notice with nothing to click: a recovery code was spent, and what to do if it was not the owner.</summary>
+    public static ComposedMail RecoveryCodeUsed(string kind, string product, string username, DateTimeOffset when, string? address,
+        int left)
+    {
+        var greeting = $"Hello {username},";
+        var lead = $"One of your {product} recovery codes was used to sign in on {when:u}" +
+                   (address is null ? "." : $" from {address}.") + $" You have {left} unused codes left.";
+        const string footer = "If it was not you, change your password and make new recovery codes at once.";
+        var text = $"{greeting}\n\n{lead}\n\n{footer}\n";
+        var html = $"""
+            <!DOCTYPE html>
+            <html><body style="font-family: sans-serif; line-height: 1.5">
+            <p>{Encode(greeting)}</p>
+            <p>{Encode(lead)}</p>
+            <p style="color: #555">{Encode(footer)}</p>
+            </body></html>
+            """;
+        return new ComposedMail(kind, $"A recovery code was used on your {product} account", text, html);
+    }
+
     /// <summary>"30 minutes", "1 hour", "2 days": the lifetime as a reader counts it.</summary>
     public static string Describe(TimeSpan lifetime)
     {

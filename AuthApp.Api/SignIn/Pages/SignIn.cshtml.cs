@@ -8,7 +8,9 @@ namespace AuthApp.Api.SignIn.Pages;
 
 /// <summary>
 /// The sign-in form: the JSON login's checks, throttles and messages (<see cref="LoginHandler"/>), but the session it opens
-/// is the browser's, held in the sign-in cookie, and the browser goes back to the app's authorize request.
+/// is the browser's, held in the sign-in cookie, and the browser goes back to the app's authorize request. An account
+/// with a second factor gets a second step on the same page: the login's challenge and a code from the authenticator app
+/// or a recovery code (<see cref="Factors.LoginChallenges"/>, the same rules as the JSON route).
 /// </summary>
 public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvider time) : AccountPageModel
 {
@@ -20,6 +22,18 @@ public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvid
 
     [BindProperty]
     public string? Password { get; set; }
+
+    /// <summary>The second step: the challenge the password step answered with (the password itself is not sent again).</summary>
+    [BindProperty]
+    public string? LoginChallenge { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty]
+    public string? RecoveryCode { get; set; }
+
+    public bool AsksForSecondFactor => LoginChallenge is not null;
 
     /// <summary>The app the person is on the way to lets people create an account here.</summary>
     public bool OffersSignUp { get; private set; }
@@ -38,10 +52,35 @@ public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvid
         var request = identifier?.Contains('@') == true ? new LoginRequest(identifier, null, Password) : new LoginRequest(null, identifier, Password);
         var now = time.GetUtcNow();
         var opened = await login.SignInBrowserAsync(request, SessionOrigin.Of(HttpContext), now, ct);
+        if (opened.Error is { Code: ErrorCodes.SecondFactorRequired } second)
+        {
+            LoginChallenge = second.Extensions?["challenge"] as string;
+            return Page();
+        }
         if (opened.Error is { } error)
         {
             // One sentence for the form: field errors (an empty field) become one message beside the button.
             return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "Enter your e-mail or username and your password." } : error);
+        }
+        await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
+        return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);
+    }
+
+    public async Task<IActionResult> OnPostSecondFactorAsync(CancellationToken ct)
+    {
+        await ReadAppAsync(ct);
+        if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
+        {
+            return limited;
+        }
+        var now = time.GetUtcNow();
+        var request = new Factors.SecondFactorRequest(LoginChallenge, Code?.Trim(), RecoveryCode?.Trim());
+        var opened = await login.FinishSecondFactorAsync(request, SessionKinds.Browser, now, ct);
+        if (opened.Error is { } error)
+        {
+            // A wrong code keeps the step (the challenge still counts); a spent or locked challenge starts over.
+            LoginChallenge = error.Code == ErrorCodes.ChallengeInvalid ? null : LoginChallenge;
+            return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "Enter the code from your authenticator app, or a recovery code." } : error);
         }
         await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
         return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);

@@ -1,0 +1,69 @@
+using AuthApp.Api.Auth;
+using AuthApp.Api.Throttling;
+using AuthApp.Api.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AuthApp.Api.Factors;
+
+/// <summary>
+/// Second factors: an authenticator app (TOTP) with ten recovery codes, managed by the account's owner under
+/// <c>/api/v1/user/factors</c>, and the second half of a login that needs one (<c>POST /api/v1/user/login/second-factor</c>).
+/// </summary>
+public static class FactorsFeature
+{
+    public static IServiceCollection AddFactors(this IServiceCollection services) => services
+        .AddSingleton<FactorKeys>()
+        .AddScoped<RecoveryCodes>()
+        .AddScoped<RecoveryCodeNotices>()
+        .AddScoped<AuthenticatorApps>()
+        .AddScoped<LoginChallenges>();
+
+    public static IEndpointRouteBuilder MapFactors(this IEndpointRouteBuilder app)
+    {
+        var user = app.MapGroup(ApiRoutes.Version1).MapGroup("/user");
+        user.MapPost("/login/second-factor", SecondFactorAsync)
+            .WithTags("Authentication")
+            .WithName("LoginSecondFactor")
+            .WithSummary("Finish a login that answered 401 second_factor_required: its challenge and a code (or a recovery code).")
+            .RequireAddressThrottle(AddressThrottleFilter.Login, o => o.LoginPerAddress);
+
+        var factors = user.MapGroup("/factors").WithTags("Second factors").RequireAccessToken();
+        factors.MapGet("", ListAsync).WithName("ListMyFactors").WithSummary("The caller's second factors.");
+        factors.MapPost("/totp", BeginAsync).WithName("EnrolTotp")
+            .WithSummary("Start enrolling an authenticator app: its secret, otpauth:// URI and QR code. It counts once confirmed.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        factors.MapPost("/totp/confirm", ConfirmAsync).WithName("ConfirmTotp")
+            .WithSummary("Confirm the app with its first code; answers the ten recovery codes, shown this once.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        factors.MapPost("/totp/disable", DisableAsync).WithName("DisableTotp")
+            .WithSummary("Remove the authenticator app (and the recovery codes) with a fresh code or a recovery code.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> SecondFactorAsync(
+        SecondFactorRequest request, LoginHandler login, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await login.LoginWithSecondFactorAsync(request, time.GetUtcNow(), ct)).ToResult(http, TypedResults.Ok);
+
+    private static async Task<Ok<FactorsResponse>> ListAsync(AuthApp.Data.AuthDbContext db, RecoveryCodes codes, HttpContext http,
+        CancellationToken ct)
+    {
+        var userId = http.GetAccessToken().Ids.UserId;
+        var totp = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
+            db.TotpAuthenticators.Where(t => t.UserId == userId && t.ConfirmedAt != null), ct);
+        return TypedResults.Ok(new FactorsResponse(totp is not null, totp?.ConfirmedAt, await codes.RemainingAsync(userId, ct)));
+    }
+
+    private static async Task<Results<Ok<TotpEnrolment>, ProblemHttpResult>> BeginAsync(AuthenticatorApps apps, TimeProvider time,
+        HttpContext http, CancellationToken ct) =>
+        (await apps.BeginAsync(http.GetAccessToken().Ids.UserId, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
+
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> ConfirmAsync(FactorCodeRequest request,
+        AuthenticatorApps apps, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await apps.ConfirmAsync(http.GetAccessToken().Ids.UserId, request.Code, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DisableAsync(FactorCodeRequest request, AuthenticatorApps apps,
+        TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await apps.DisableAsync(http.GetAccessToken().Ids.UserId, request, time.GetUtcNow(), ct))
+            .ToCodeResult(http, _ => TypedResults.NoContent());
+}
