@@ -76,4 +76,5 @@ public static class ErrorCodes
     public const string InvalidCode = "invalid_code";
     public const string FactorExists = "factor_exists";
     public const string FactorNotFound = "factor_not_found";
+    public const string StepUpRequired = "step_up_required";
 }

@@ -32,6 +32,7 @@ public static class OutcomeResults
         [ErrorCodes.InvalidCode] = StatusCodes.Status400BadRequest,
         [ErrorCodes.FactorExists] = StatusCodes.Status409Conflict,
         [ErrorCodes.FactorNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.StepUpRequired] = StatusCodes.Status403Forbidden,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.ClientNotFound] = StatusCodes.Status404NotFound,

@@ -73,6 +73,23 @@ public sealed class AuthenticatorApps(AuthDbContext db, FactorKeys keys, Recover
     public async Task<bool> IsEnrolledAsync(Guid userId, CancellationToken ct) =>
         await db.TotpAuthenticators.AnyAsync(t => t.UserId == userId && t.ConfirmedAt != null, ct);
 
+    /// <summary>Ten new recovery codes, the old ones void, with a fresh code from the app (a recovery code will not do).</summary>
+    public async Task<Outcome<RecoveryCodesResponse>> RegenerateRecoveryCodesAsync(Guid userId, string? code, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (!await IsEnrolledAsync(userId, ct))
+        {
+            return new Error(ErrorCodes.FactorNotFound, "No authenticator app is enrolled.");
+        }
+        if (!await AcceptAsync(userId, code, now, ct))
+        {
+            return WrongCode;
+        }
+        var codes = await recoveryCodes.ReplaceAsync(userId, now, ct);
+        await db.SaveChangesAsync(ct);
+        return new RecoveryCodesResponse(codes);
+    }
+
     /// <summary>Disables the app, with a fresh code from it or a recovery code; the recovery codes go with it.</summary>
     public async Task<Outcome<bool>> DisableAsync(Guid userId, FactorCodeRequest request, DateTimeOffset now, CancellationToken ct)
     {

@@ -16,7 +16,8 @@ public static class FactorsFeature
         .AddScoped<RecoveryCodes>()
         .AddScoped<RecoveryCodeNotices>()
         .AddScoped<AuthenticatorApps>()
-        .AddScoped<LoginChallenges>();
+        .AddScoped<LoginChallenges>()
+        .AddScoped<StepUp>();
 
     public static IEndpointRouteBuilder MapFactors(this IEndpointRouteBuilder app)
     {
@@ -37,6 +38,9 @@ public static class FactorsFeature
             .ProducesProblem(StatusCodes.Status404NotFound);
         factors.MapPost("/totp/disable", DisableAsync).WithName("DisableTotp")
             .WithSummary("Remove the authenticator app (and the recovery codes) with a fresh code or a recovery code.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        factors.MapPost("/recovery-codes", RegenerateAsync).WithName("RegenerateRecoveryCodes")
+            .WithSummary("Ten new recovery codes (the old ones stop working), with a fresh code from the authenticator app.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -61,6 +65,11 @@ public static class FactorsFeature
     private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> ConfirmAsync(FactorCodeRequest request,
         AuthenticatorApps apps, TimeProvider time, HttpContext http, CancellationToken ct) =>
         (await apps.ConfirmAsync(http.GetAccessToken().Ids.UserId, request.Code, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
+
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> RegenerateAsync(FactorCodeRequest request,
+        AuthenticatorApps apps, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        (await apps.RegenerateRecoveryCodesAsync(http.GetAccessToken().Ids.UserId, request.Code, time.GetUtcNow(), ct))
+            .ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DisableAsync(FactorCodeRequest request, AuthenticatorApps apps,
         TimeProvider time, HttpContext http, CancellationToken ct) =>

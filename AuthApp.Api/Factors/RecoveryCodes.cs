@@ -19,7 +19,8 @@ public sealed class RecoveryCodes(AuthDbContext db, FactorKeys keys)
     /// <summary>New codes for the account, the old ones void; written by the caller's SaveChanges. Returns them in clear, once.</summary>
     public async Task<IReadOnlyList<string>> ReplaceAsync(Guid userId, DateTimeOffset now, CancellationToken ct)
     {
-        await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
+        // Removed in the same SaveChanges that adds the new ones (one transaction): never an account left with neither.
+        db.RecoveryCodes.RemoveRange(await db.RecoveryCodes.Where(c => c.UserId == userId).ToListAsync(ct));
         var codes = Enumerable.Range(0, Count).Select(_ => NewCode()).ToList();
         db.RecoveryCodes.AddRange(codes.Select(code => new RecoveryCode
         {

@@ -6,8 +6,13 @@ namespace AuthApp.Api.Users;
 // field's name, not an unreadable body. Unknown fields are refused (see Program.cs JSON options).
 public sealed record CreateUserRequest(string? Username, string? Email, string? Password);
 
+/// <summary>
+/// A change of the caller's account. <c>SecondFactorCode</c>: for an account with a second factor, a code from its
+/// authenticator app or a recovery code, which a change of password or e-mail needs (step-up).
+/// </summary>
 public sealed record UpdateUserRequest(
-    string? Username, string? Email, string? Password, string? ConfirmPassword, string? CurrentPassword);
+    string? Username, string? Email, string? Password, string? ConfirmPassword, string? CurrentPassword,
+    string? SecondFactorCode = null);
 
 // Responses: snake_case on the wire (date_joined, is_active…), as the Django service wrote them.
 public sealed record CreatedUserResponse(Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive);

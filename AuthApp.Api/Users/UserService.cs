@@ -19,6 +19,7 @@ public sealed class UserService(
     UserCache cache,
     AccountTokens accountTokens,
     AccountMail accountMail,
+    Factors.StepUp stepUp,
     IOptions<UserOptions> policy)
 {
     /// <summary>A token whose account was deleted or deactivated since it was issued.</summary>
@@ -102,6 +103,10 @@ public sealed class UserService(
         if (errors.Any)
         {
             return Error.Validation(errors);
+        }
+        if ((changesPassword || newEmail is not null) && await stepUp.CheckAsync(user.Id, request.SecondFactorCode, now, ct) is { } notProven)
+        {
+            return notProven;
         }
         if (changesPassword && await ChangePasswordAsync(user, request, now, ct) is { } refused)
         {

@@ -131,6 +131,35 @@ public sealed class SecondFactorTests(ServersFixture servers, ITestOutputHelper 
         await Api.LoginAsync(user.Email, user.Password);
     }
 
+    [Fact]
+    public async Task Changing_the_password_or_e_mail_of_such_an_account_takes_a_fresh_code_and_new_recovery_codes_void_the_old()
+    {
+        var (user, totp, recoveryCodes, _) = await EnrolAsync();
+        using (var bare = await Api.PutJsonAsync("/api/v1/user/update", new { email = $"new-{user.Email}" }, user.AccessToken))
+        {
+            await bare.AssertProblemAsync(HttpStatusCode.Forbidden, "step_up_required");
+        }
+        using (var wrong = await Api.PutJsonAsync("/api/v1/user/update",
+                   new { email = $"new-{user.Email}", second_factor_code = "000000" }, user.AccessToken))
+        {
+            await wrong.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_code");
+        }
+        using (var withRecovery = await Api.PutJsonAsync("/api/v1/user/update",
+                   new { email = $"new-{user.Email}", second_factor_code = recoveryCodes[0] }, user.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, withRecovery.StatusCode);
+        }
+
+        App.Clock.Advance(TimeSpan.FromSeconds(30));
+        using var regenerated = await Api.PostJsonAsync("/api/v1/user/factors/recovery-codes",
+            new { code = totp.ComputeTotp(App.Clock.GetUtcNow().UtcDateTime) }, user.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
+        var fresh = (await regenerated.ReadJsonAsync()).GetProperty("recovery_codes").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Empty(fresh.Intersect(recoveryCodes));
+        using var old = await FinishAsync(await ChallengeAsync(user with { Email = $"new-{user.Email}" }), recoveryCode: recoveryCodes[1]);
+        await old.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_code");
+    }
+
     /// <summary>A new account with a confirmed authenticator app: its TOTP (as the app holds it) and its recovery codes.</summary>
     private async Task<(TestUser User, Totp Totp, IReadOnlyList<string> RecoveryCodes, byte[] Secret)> EnrolAsync()
     {
