@@ -52,11 +52,15 @@ public static class AuditActions
     /// <summary>A person signed in with one of their recovery codes (the actor is the account itself).</summary>
     public const string UseRecoveryCode = "user.recovery_code";
 
+    /// <summary>Staff removed a user's authenticator app and recovery codes (a lost phone); the user is mailed.</summary>
+    public const string ResetFactors = "user.reset_factors";
+    public const string ViewFactors = "user.factors.view";
+
     public static readonly IReadOnlyList<string> All =
     [
         ListUsers, ViewUser, ListSessions, Deactivate, Activate, GrantStaff, RevokeStaff, RevokeSessions, RevokeSession,
         ListKeys, RotateKey, ListAudit, ListClients, CreateClient, RotateClientSecret, DisableClient, EnableClient,
-        UseRecoveryCode,
+        UseRecoveryCode, ResetFactors, ViewFactors,
     ];
 }
 

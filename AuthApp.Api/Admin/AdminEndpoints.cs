@@ -35,6 +35,13 @@ public static class AdminEndpoints
         MapAction(admin, "revoke-sessions", AuditActions.RevokeSessions, "Revoke every session of a user; their access tokens stop at once.",
             (service, id, actor, now, ct) => service.RevokeSessionsAsync(id, actor, now, ct));
 
+        MapAction(admin, "reset-factors", AuditActions.ResetFactors,
+            "Remove a user's authenticator app and recovery codes (a lost phone); the user is mailed.",
+            (service, id, actor, now, ct) => service.ResetFactorsAsync(id, actor, now, ct));
+        admin.MapGet("/{id:guid}/factors", GetFactorsAsync).WithName("AdminGetUserFactors").Audited(AuditActions.ViewFactors)
+            .WithSummary("Which second factors a user has (never a secret or a code).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         admin.MapPost("/{id:guid}/sessions/{sessionId:guid}/revoke", RevokeSessionAsync)
             .WithName("AdminRevokeUserSession")
             .Audited(AuditActions.RevokeSession)
@@ -58,6 +65,10 @@ public static class AdminEndpoints
         string? search, [FromQuery(Name = "is_active")] string? isActive, [FromQuery(Name = "is_staff")] string? isStaff, string? cursor, string? limit, AdminService admin, HttpContext http, CancellationToken ct) =>
         (await admin.ListAsync(new AdminUserQuery(search, isActive, isStaff, cursor, limit), ct)).ToResult(http,
             page => TypedResults.Ok(page.WithNextUrl(http.Request, ("search", search), ("is_active", isActive), ("is_staff", isStaff))));
+
+    private static async Task<Results<Ok<Factors.FactorsResponse>, ProblemHttpResult>> GetFactorsAsync(Guid id, AdminService admin,
+        HttpContext http, CancellationToken ct) =>
+        (await admin.GetFactorsAsync(id, ct)).ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<AdminUser>, ProblemHttpResult>> GetAsync(Guid id, AdminService admin, HttpContext http, CancellationToken ct) =>
         (await admin.GetAsync(id, ct)).ToCodeResult(http, TypedResults.Ok);

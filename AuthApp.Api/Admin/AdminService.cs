@@ -11,7 +11,8 @@ namespace AuthApp.Api.Admin;
 /// The original's Django admin, as an API for staff. Every change is written with its audit entry in one
 /// PostgreSQL transaction; the Redis side effects (blacklist, profile cache) follow the commit.
 /// </summary>
-public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, UserCache cache, AuditService audit)
+public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, UserCache cache, AuditService audit,
+    Email.MailOutbox outbox, Microsoft.Extensions.Options.IOptions<Email.EmailOptions> email)
 {
     private const int SearchMaxLength = UserRules.EmailMaxLength;
     private static readonly Error NotFound = new(ErrorCodes.UserNotFound, "No user has this id.");
@@ -131,6 +132,49 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
         }
         await sessions.PublishAsync(revoked);
         return ToAdminUser(user!);
+    }
+
+    /// <summary>
+    /// A user lost their authenticator app: staff remove it and its recovery codes (the password alone signs in until a new
+    /// one is enrolled), audited, and the user is mailed — all in one transaction.
+    /// </summary>
+    public async Task<Outcome<AdminUser>> ResetFactorsAsync(Guid id, StaffActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var (user, _, error) = await InTransactionAsync(async () =>
+        {
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+            if (user is null)
+            {
+                audit.Add(AuditService.Entry(actor, AuditActions.ResetFactors, AuditOutcomes.NotFound, now, id));
+                return (null, PendingRevocation.None, NotFound);
+            }
+            await db.TotpAuthenticators.Where(t => t.UserId == id).ExecuteDeleteAsync(ct);
+            await db.RecoveryCodes.Where(c => c.UserId == id).ExecuteDeleteAsync(ct);
+            audit.Add(AuditService.Entry(actor, AuditActions.ResetFactors, AuditOutcomes.Succeeded, now, user.Id, user.Username));
+            await outbox.EnqueueAsync(user.Email, user.NormalizedEmail,
+                Email.MailTemplates.FactorsReset(FactorsResetMail, email.Value.ProductName, user.Username, now), now, ct);
+            return (user, PendingRevocation.None, (Error?)null);
+        }, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        outbox.WakeSender();
+        return ToAdminUser(user!);
+    }
+
+    public const string FactorsResetMail = "factors_reset";
+
+    /// <summary>Which second factors a user has, for staff.</summary>
+    public async Task<Outcome<Factors.FactorsResponse>> GetFactorsAsync(Guid id, CancellationToken ct)
+    {
+        if (!await db.Users.AnyAsync(u => u.Id == id, ct))
+        {
+            return NotFound;
+        }
+        var totp = await db.TotpAuthenticators.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == id && t.ConfirmedAt != null, ct);
+        var left = await db.RecoveryCodes.CountAsync(c => c.UserId == id && c.UsedAt == null, ct);
+        return new Factors.FactorsResponse(totp is not null, totp?.ConfirmedAt, left);
     }
 
     private async Task<Outcome<AdminUser>> ChangeAsync(Guid id, string action, Action<User> change, string? revokeSessionsWith,

@@ -26,23 +26,20 @@ public static class MailTemplates
 
     /// <summary>A security notice with nothing to click: a recovery code was spent, and what to do if it was not the owner.</summary>
     public static ComposedMail RecoveryCodeUsed(string kind, string product, string username, DateTimeOffset when, string? address,
-        int left)
-    {
-        var greeting = $"Hello {username},";
-        var lead = $"One of your {product} recovery codes was used to sign in on {when:u}" +
-                   (address is null ? "." : $" from {address}.") + $" You have {left} unused codes left.";
-        const string footer = "If it was not you, change your password and make new recovery codes at once.";
-        var text = $"{greeting}\n\n{lead}\n\n{footer}\n";
-        var html = $"""
-            <!DOCTYPE html>
-            <html><body style="font-family: sans-serif; line-height: 1.5">
-            <p>{Encode(greeting)}</p>
-            <p>{Encode(lead)}</p>
-            <p style="color: #555">{Encode(footer)}</p>
-            </body></html>
-            """;
-        return new ComposedMail(kind, $"A recovery code was used on your {product} account", text, html);
-    }
+        int left) => ComposeNotice(kind,
+        subject: $"A recovery code was used on your {product} account",
+        greeting: $"Hello {username},",
+        lead: $"One of your {product} recovery codes was used to sign in on {when:u}" + (address is null ? "." : $" from {address}.") +
+              $" You have {left} unused codes left.",
+        footer: "If it was not you, change your password and make new recovery codes at once.");
+
+    /// <summary>Staff removed the account's second factors: the owner hears of it, and what to do if they did not ask.</summary>
+    public static ComposedMail FactorsReset(string kind, string product, string username, DateTimeOffset when) => ComposeNotice(kind,
+        subject: $"The second factors of your {product} account were reset",
+        greeting: $"Hello {username},",
+        lead: $"On {when:u} {product} staff removed the authenticator app and the recovery codes of your account: " +
+              "your password alone signs you in until you enrol an app again.",
+        footer: "If you did not ask for this, tell your administrator and change your password.");
 
     /// <summary>"30 minutes", "1 hour", "2 days": the lifetime as a reader counts it.</summary>
     public static string Describe(TimeSpan lifetime)
@@ -69,6 +66,20 @@ public static class MailTemplates
             <p>{Encode(greeting)}</p>
             <p>{Encode(lead)}</p>
             <p><a href="{Encode(url)}">{Encode(action)}</a></p>
+            <p style="color: #555">{Encode(footer)}</p>
+            </body></html>
+            """;
+        return new ComposedMail(kind, subject, text, html);
+    }
+
+    private static ComposedMail ComposeNotice(string kind, string subject, string greeting, string lead, string footer)
+    {
+        var text = $"{greeting}\n\n{lead}\n\n{footer}\n";
+        var html = $"""
+            <!DOCTYPE html>
+            <html><body style="font-family: sans-serif; line-height: 1.5">
+            <p>{Encode(greeting)}</p>
+            <p>{Encode(lead)}</p>
             <p style="color: #555">{Encode(footer)}</p>
             </body></html>
             """;

@@ -160,6 +160,33 @@ public sealed class SecondFactorTests(ServersFixture servers, ITestOutputHelper 
         await old.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_code");
     }
 
+    [Fact]
+    public async Task Staff_see_a_users_factors_and_reset_them_for_a_lost_phone_audited_and_mailed()
+    {
+        var (user, _, _, _) = await EnrolAsync();
+        var staff = await App.RegisterStaffAsync();
+        using (var notStaff = await Api.PostJsonAsync($"/api/v1/admin/users/{user.Id}/reset-factors", new { }, user.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, notStaff.StatusCode);
+        }
+        using (var seen = await Api.GetAsync($"/api/v1/admin/users/{user.Id}/factors", staff.AccessToken))
+        {
+            var factors = await seen.ReadJsonAsync();
+            Assert.True(factors.GetProperty("totp").GetBoolean());
+            Assert.Equal(10, factors.GetProperty("recovery_codes_left").GetInt32());
+        }
+        using (var reset = await Api.PostJsonAsync($"/api/v1/admin/users/{user.Id}/reset-factors", new { }, staff.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        }
+        await Api.LoginAsync(user.Email, user.Password); // the password alone again
+        var mail = await Mail.WaitForOneAsync(user.Email);
+        Assert.Contains("second factors", mail.Subject);
+        var audited = await App.WithDatabaseAsync(db => db.AuditEntries.CountAsync(
+            e => e.ActorId == staff.Id && e.TargetUserId == user.Id && e.Action == AuditActions.ResetFactors));
+        Assert.Equal(1, audited);
+    }
+
     /// <summary>A new account with a confirmed authenticator app: its TOTP (as the app holds it) and its recovery codes.</summary>
     private async Task<(TestUser User, Totp Totp, IReadOnlyList<string> RecoveryCodes, byte[] Secret)> EnrolAsync()
     {
