@@ -23,6 +23,9 @@ public sealed class AdminApiClient(HttpClient http, AuthenticationStateProvider 
     public Task<ApiResult<ApiUser>> ActAsync(Guid id, string action, CancellationToken ct) =>
         PostAsync<ApiUser>($"/api/v1/admin/users/{id}/{action}", ct);
 
+    public Task<ApiResult<ApiFactors>> GetFactorsAsync(Guid id, CancellationToken ct) =>
+        GetAsync<ApiFactors>($"/api/v1/admin/users/{id}/factors", ct);
+
     public Task<ApiResult<ApiUser>> EndSessionAsync(Guid id, Guid sessionId, CancellationToken ct) =>
         PostAsync<ApiUser>($"/api/v1/admin/users/{id}/sessions/{sessionId}/revoke", ct);
 

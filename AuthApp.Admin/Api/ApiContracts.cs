@@ -43,6 +43,9 @@ public sealed record ApiLoginUser(Guid Id, string Username, string Email);
 
 public sealed record ApiTokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
+/// <summary>A user's second factors as staff see them.</summary>
+public sealed record ApiFactors(bool Totp, DateTimeOffset? TotpConfirmedAt, int RecoveryCodesLeft);
+
 public sealed record ApiMe(Guid Id, string Username, bool IsActive, bool IsStaff);
 
 /// <summary>The filters of the users page.</summary>

@@ -159,6 +159,28 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?returnUrl=%2Faudit"));
     }
 
+    [Fact]
+    public async Task Staff_reset_the_second_factors_of_a_user_who_lost_their_phone()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        using (var begun = await Api.PostJsonAsync("/api/v1/user/factors/totp", new { }, user.AccessToken))
+        {
+            var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await begun.ReadJsonAsync()).GetProperty("secret").GetString()));
+            using var confirmed = await Api.PostJsonAsync("/api/v1/user/factors/totp/confirm", new { code = totp.ComputeTotp() }, user.AccessToken);
+            Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        }
+        var page = await SignedInPageAsync($"/users/{user.Id}");
+        await Expect(page.Locator("#factors")).ToContainTextAsync("Authenticator app since");
+        await Expect(page.Locator("#factors")).ToContainTextAsync("10 recovery codes left");
+        await ChromiumFixture.ScreenshotAsync(page, "console-user-factors");
+
+        await page.ClickAsync("#reset-factors");
+        await page.ConfirmAsync("Reset second factors");
+        await Expect(page.Locator(".done")).ToContainTextAsync($"Reset second factors: done for {user.Username}");
+        await Expect(page.Locator("#no-factors")).ToBeVisibleAsync();
+        await Api.LoginAsync(user.Email, user.Password); // the password alone signs in again
+    }
+
     private async Task<IPage> SignedInPageAsync(string path = "/users")
     {
         var page = await (await NewContextAsync()).NewPageAsync();
