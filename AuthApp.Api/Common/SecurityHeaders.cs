@@ -27,7 +27,8 @@ public static class SecurityHeaders
                 {
                     // The sign-in pages: their own stylesheet, nothing else. No form-action: after a sign-in the browser
                     // is redirected on to the app, which form-action would block in Chromium.
-                    headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+                    // data: images: the authenticator app's QR code is drawn inline (its key must not be fetchable by URL).
+                    headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
                 }
                 else if (path.StartsWithSegments("/connect/authorize"))
                 {

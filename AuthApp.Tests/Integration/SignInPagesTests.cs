@@ -155,4 +155,47 @@ public sealed class SignInPagesTests(ServiceTrustFixture fixture, ChromiumFixtur
             await context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task A_person_sets_up_an_authenticator_app_and_then_signs_in_in_two_steps()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var api = Fixture.App.GetEndpoint("api", "http");
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.ToString() });
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/account");
+            await page.SignInAsync(user.Email, user.Password);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Set up or change two-step sign-in" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code of the key for your authenticator app" })).ToBeVisibleAsync();
+            await ChromiumFixture.ScreenshotAsync(page, "two-step-enrol");
+
+            // What an authenticator app does with the key: the current code.
+            var key = await page.Locator("#totp-secret").InnerTextAsync();
+            await page.GetByLabel("Code from the app").FillAsync(new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key)).ComputeTotp());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
+            await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+            var recoveryCode = await page.Locator("#recovery-codes li").First.InnerTextAsync();
+            await Expect(page.Locator("#two-step-on")).ToContainTextAsync("10 recovery codes left");
+
+            // Signed out, the password is no longer enough: the page asks for the second step.
+            await page.GotoAsync("/account/signout");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.GotoAsync("/account");
+            await page.SignInAsync(user.Email, user.Password);
+            await Expect(page.Locator("#second-factor")).ToBeVisibleAsync();
+            await ChromiumFixture.ScreenshotAsync(page, "two-step-sign-in");
+            await page.GetByText("Use a recovery code instead").ClickAsync();
+            await page.GetByLabel("Recovery code").FillAsync(recoveryCode.Trim());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
+            Assert.Contains("recovery code was used", (await Fixture.Mail.WaitForOneAsync(user.Email)).Subject);
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
 }
