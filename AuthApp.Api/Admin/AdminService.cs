@@ -152,7 +152,8 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             await db.RecoveryCodes.Where(c => c.UserId == id).ExecuteDeleteAsync(ct);
             audit.Add(AuditService.Entry(actor, AuditActions.ResetFactors, AuditOutcomes.Succeeded, now, user.Id, user.Username));
             await outbox.EnqueueAsync(user.Email, user.NormalizedEmail,
-                Email.MailTemplates.FactorsReset(FactorsResetMail, email.Value.ProductName, user.Username, now), now, ct);
+                Email.MailTemplates.FactorsReset(FactorsResetMail, email.Value.ProductName, user.Username, now), now, ct,
+                securityNotice: true);
             return (user, PendingRevocation.None, (Error?)null);
         }, ct);
         if (error is not null)

@@ -24,10 +24,16 @@ public sealed class MailOutbox(
 {
     private const string RecipientThrottle = "mail-recipient";
 
-    public async Task<QueuedMail> EnqueueAsync(string to, string normalizedTo, ComposedMail mail, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Queues a mail in the caller's unit of work. At most one mail a <c>RecipientInterval</c> goes to an address, except a
+    /// security notice (<paramref name="securityNotice"/>: a recovery code used, factors reset), which is bounded by what
+    /// triggers it and must not be lost to an earlier mail.
+    /// </summary>
+    public async Task<QueuedMail> EnqueueAsync(string to, string normalizedTo, ComposedMail mail, DateTimeOffset now, CancellationToken ct,
+        bool securityNotice = false)
     {
         var interval = options.Value.RecipientInterval;
-        if (interval > TimeSpan.Zero)
+        if (interval > TimeSpan.Zero && !securityNotice)
         {
             var recentInDatabase = await db.OutboxMessages.AnyAsync(m => m.NormalizedRecipient == normalizedTo && m.CreatedAt > now - interval, ct);
             var gate = recentInDatabase

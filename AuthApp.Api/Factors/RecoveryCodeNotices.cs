@@ -20,7 +20,8 @@ public sealed class RecoveryCodeNotices(AuthDbContext db, AuditService audit, Ma
         audit.Add(AuditService.Entry(new StaffActor(user.Id, user.Username, address), AuditActions.UseRecoveryCode,
             AuditOutcomes.Succeeded, now, user.Id, user.Username));
         var queued = await outbox.EnqueueAsync(user.Email, user.NormalizedEmail,
-            MailTemplates.RecoveryCodeUsed(MailKind, email.Value.ProductName, user.Username, now, address, left), now, ct);
+            MailTemplates.RecoveryCodeUsed(MailKind, email.Value.ProductName, user.Username, now, address, left), now, ct,
+            securityNotice: true);
         await db.SaveChangesAsync(ct);
         if (queued.Queued)
         {
