@@ -22,15 +22,38 @@ public sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiSt
     private readonly TimeProvider? _sessionClock;
     private readonly (string Key, string Value)[] _settings;
 
-    public ConsoleInProcess(Uri api, TimeProvider? sessionClock = null, params (string Key, string Value)[] settings)
+    public ConsoleInProcess(Uri api, TimeProvider? sessionClock = null, int? port = null, params (string Key, string Value)[] settings)
     {
         _api = api;
         _sessionClock = sessionClock;
         _settings = settings.Length > 0 ? settings : [("Console:SignIn:Mode", "Password")];
-        var port = FreePort();
-        Address = $"http://127.0.0.1:{port}";
-        UseKestrel(port);
+        var listening = port ?? FreePort();
+        Address = $"http://127.0.0.1:{listening}";
+        UseKestrel(listening);
         StartServer();
+    }
+
+    /// <summary>
+    /// A console that signs staff in through AuthApp at <paramref name="authority"/>, as a first-party client registered
+    /// for it by staff (its redirect URIs name the port it will listen on), calling the API at <paramref name="api"/>.
+    /// </summary>
+    public static async Task<ConsoleInProcess> ThroughAuthAppAsync(HttpClient authApp, string staffToken, Uri authority, Uri api,
+        TimeProvider? sessionClock = null)
+    {
+        var port = FreePort();
+        var clientId = $"console-{Guid.NewGuid():N}"[..20];
+        using var created = await authApp.PostJsonAsync("/api/v1/admin/clients", new
+        {
+            client_id = clientId,
+            redirect_uris = new[] { $"http://127.0.0.1:{port}/signin-oidc" },
+            post_logout_redirect_uris = new[] { $"http://127.0.0.1:{port}/signout-callback-oidc" },
+            first_party = true,
+        }, staffToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = (await created.ReadJsonAsync()).GetProperty("client_secret").GetString()!;
+        return new ConsoleInProcess(api, sessionClock, port,
+            ("Console:SignIn:Authority", authority.ToString()), ("AuthApp:ClientId", clientId), ("AuthApp:ClientSecret", secret),
+            ("Console:SignIn:MetadataRefreshInterval", "00:00:01"));
     }
 
     public string Address { get; }
