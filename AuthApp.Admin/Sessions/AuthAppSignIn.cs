@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthApp.Admin.Sessions;
 
@@ -19,6 +20,7 @@ public static class AuthAppSignIn
     public const string StartPath = "/signin/authapp";
 
     private const string IdTokenHintKey = "authapp:id_token_hint";
+    private const string RetriedKey = "authapp:retried";
 
     public static AuthenticationBuilder AddAuthAppSignIn(this AuthenticationBuilder authentication, IConfiguration configuration,
         IHostEnvironment environment)
@@ -48,10 +50,18 @@ public static class AuthAppSignIn
             };
             oidc.Events.OnRemoteFailure = context =>
             {
+                context.HandleResponse();
+                // An ID token signed with a key the console has not read yet (staff just rotated): the handler has asked for
+                // AuthApp's keys again, so the sign-in starts once more — silently, AuthApp's session is there.
+                if (context.Failure is SecurityTokenSignatureKeyNotFoundException && context.Properties?.Items.ContainsKey(RetriedKey) != true)
+                {
+                    var back = Uri.EscapeDataString(context.Properties?.RedirectUri ?? "/users");
+                    context.Response.Redirect($"{StartPath}?returnUrl={back}&retry=true");
+                    return Task.CompletedTask;
+                }
                 // A refused or failed sign-in at AuthApp (access_denied, an expired correlation, a code AuthApp refused).
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthAppSignIn))
                     .LogInformation("Sign-in through AuthApp failed: {Reason}", context.Failure?.Message);
-                context.HandleResponse();
                 context.Response.Redirect($"{ConsoleSessionsSetup.SignInPath}?{ConsoleSignInPaths.Failed}=1");
                 return Task.CompletedTask;
             };
@@ -76,7 +86,7 @@ public static class AuthAppSignIn
     /// </summary>
     public static IEndpointRouteBuilder MapAuthAppSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet(StartPath, async (string? returnUrl, string? prompt, HttpContext http, IOptionsMonitor<OpenIdConnectOptions> oidc,
+        app.MapGet(StartPath, async (string? returnUrl, string? prompt, bool? retry, HttpContext http, IOptionsMonitor<OpenIdConnectOptions> oidc,
             ILogger<ConsoleSignIn> logger) =>
         {
             try
@@ -94,6 +104,10 @@ public static class AuthAppSignIn
                 return Results.LocalRedirect($"{ConsoleSessionsSetup.SignInPath}?{ConsoleSignInPaths.Unavailable}=1");
             }
             var properties = new AuthenticationProperties { RedirectUri = LocalPathOrHome(returnUrl) };
+            if (retry == true)
+            {
+                properties.Items[RetriedKey] = "true"; // once: a second failure is shown, not retried forever
+            }
             if (prompt == OpenIdConnectPrompt.Login)
             {
                 properties.SetParameter(OpenIdConnectParameterNames.Prompt, OpenIdConnectPrompt.Login);

@@ -14,15 +14,14 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
     : AppHostTest<AppHostFixture>(fixture, output), IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private const string RootEmail = AppHostFixture.RootEmail;
-    private readonly List<IBrowserContext> _contexts = [];
+    private readonly BrowserContexts _browser = new(chromium.Browser);
     private readonly int _adminLogMark = fixture.AdminLogs.Count;
 
     [Fact]
     public async Task Staff_sign_in_find_a_user_deactivate_them_and_see_it_in_the_audit_trail()
     {
         var user = await Api.RegisterAndLoginAsync();
-        var context = await NewContextAsync();
-        var page = await context.NewPageAsync();
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
 
         await page.GotoAsync("/users");
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?returnUrl=%2Fusers"));
@@ -78,7 +77,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await ChromiumFixture.ScreenshotAsync(page, "console-users-phone");
 
         // Nothing secret reached the console's logs: no JWT (they all start "eyJ"), no password, no cookie value.
-        var cookie = (await context.CookiesAsync()).Single(c => c.Name == "authapp-console");
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "authapp-console");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite); // Lax: it must come with the way back from AuthApp's sign-in
         var logs = string.Join('\n', Fixture.AdminLogs.Skip(_adminLogMark));
@@ -92,8 +91,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
     [Fact]
     public async Task A_wrong_password_shows_the_apis_message_and_a_non_staff_account_is_refused()
     {
-        var context = await NewContextAsync();
-        var page = await context.NewPageAsync();
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
         await page.GotoAsync("/signin");
 
         await page.SignInAsync("", "");
@@ -107,7 +105,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         var user = await Api.RegisterAndLoginAsync();
         await page.SignInAsync(user.Username, user.Password);
         await Expect(page.Locator("#signin-error")).ToHaveTextAsync("This account is not a staff account. The console is for staff only.");
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "authapp-console");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "authapp-console");
         // The API session the refused sign-in opened was logged out: only the test's own login is live.
         using var sessions = await Api.GetAsync($"/api/v1/admin/users/{user.Id}/sessions", await Fixture.RootAccessTokenAsync());
         Assert.Equal(1, (await sessions.ReadJsonAsync()).GetProperty("results").GetArrayLength());
@@ -116,13 +114,9 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
     [Fact]
     public async Task A_staff_member_stripped_of_staff_elsewhere_is_sent_back_to_sign_in_at_the_next_request()
     {
-        var staff = await Api.RegisterAndLoginAsync();
         var root = await Fixture.RootAccessTokenAsync();
-        using (var grant = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/grant-staff", new { }, root))
-        {
-            Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
-        }
-        var page = await (await NewContextAsync()).NewPageAsync();
+        var staff = await Api.RegisterStaffAsync(root);
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
         await page.SignInAtAsync("/users", staff.Email, staff.Password);
 
         // Revoking staff ends every session of the account, the console's included.
@@ -183,25 +177,12 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
 
     private async Task<IPage> SignedInPageAsync(string path = "/users")
     {
-        var page = await (await NewContextAsync()).NewPageAsync();
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
         await page.SignInAtAsync(path, RootEmail, TestSecrets.SuperuserPassword);
         return page;
     }
 
-    private async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await chromium.Browser.NewConsoleContextAsync(Fixture.Admin.ToString());
-        _contexts.Add(context);
-        return context;
-    }
-
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 }

@@ -15,42 +15,36 @@ namespace AuthApp.Tests.Integration;
 /// </summary>
 [Collection(ServiceTrustCollection.Name)]
 public sealed class ConsoleSessionThroughAuthAppTests(ServiceTrustFixture fixture, ChromiumFixture chromium, ITestOutputHelper output)
-    : AppHostTest<ServiceTrustFixture>(fixture, output), IClassFixture<ChromiumFixture>
+    : AppHostTest<ServiceTrustFixture>(fixture, output), IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
+    private readonly BrowserContexts _browser = new(chromium.Browser);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
+
     private Uri ApiAddress => Fixture.App.GetEndpoint("api", "http");
 
     [Fact]
     public async Task A_staff_member_stripped_of_staff_elsewhere_is_sent_back_to_sign_in_and_refused_there()
     {
-        var staff = await Api.RegisterAndLoginAsync();
         var root = await Fixture.RootAccessTokenAsync();
-        using (var grant = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/grant-staff", new { }, root))
-        {
-            Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
-        }
-        var context = await chromium.Browser.NewConsoleContextAsync(Fixture.Admin.ToString());
-        try
-        {
-            var page = await context.NewPageAsync();
-            await page.SignInAtAsync("/users", staff.Email, staff.Password);
+        var staff = await Api.RegisterStaffAsync(root);
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
+        await page.SignInAtAsync("/users", staff.Email, staff.Password);
 
-            // Revoking staff ends every session of the account: the console's, and the browser's at AuthApp.
-            using (var revoke = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/revoke-staff", new { }, root))
-            {
-                Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-            }
-            await page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync();
-            await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ended=1"));
-            await Expect(page.Locator(".notice")).ToHaveTextAsync("Your session has ended. Sign in again.");
-
-            await page.ClickAsync("#sign-in");
-            await page.SignInAsync(staff.Email, staff.Password); // AuthApp asks again: its session ended too
-            await Expect(page.Locator("#signin-error")).ToContainTextAsync("not a staff account");
-        }
-        finally
+        // Revoking staff ends every session of the account: the console's, and the browser's at AuthApp.
+        using (var revoke = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/revoke-staff", new { }, root))
         {
-            await context.CloseAsync();
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         }
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ended=1"));
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Your session has ended. Sign in again.");
+
+        await page.ClickAsync("#sign-in");
+        await page.SignInAsync(staff.Email, staff.Password); // AuthApp asks again: its session ended too
+        await Expect(page.Locator("#signin-error")).ToContainTextAsync("not a staff account");
     }
 
     [Fact]
@@ -58,30 +52,22 @@ public sealed class ConsoleSessionThroughAuthAppTests(ServiceTrustFixture fixtur
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var console = await ConsoleInProcess.ThroughAuthAppAsync(Api, await Fixture.RootAccessTokenAsync(), ApiAddress, ApiAddress, clock);
-        var context = await chromium.Browser.NewConsoleContextAsync(console.Address);
-        try
-        {
-            var page = await context.NewPageAsync();
-            await page.SignInAtAsync("/users", AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
+        var page = await _browser.NewPageAsync(console.Address);
+        await page.SignInAtAsync("/users", AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
 
-            // Used within the idle period, the session lives on without AuthApp.
-            clock.Advance(TimeSpan.FromMinutes(29));
-            await page.GotoAsync("/keys");
-            await Expect(page).ToHaveURLAsync(new Regex("/keys$"));
+        // Used within the idle period, the session lives on without AuthApp.
+        clock.Advance(TimeSpan.FromMinutes(29));
+        await page.GotoAsync("/keys");
+        await Expect(page).ToHaveURLAsync(new Regex("/keys$"));
 
-            // Idle past 30 minutes (the tab closed: an open page would notice on its own and show "session ended"): the
-            // session is gone, and the next page asks AuthApp for a sign-in no older than that.
-            await page.GotoAsync("about:blank");
-            clock.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
-            var authorize = await page.RunAndWaitForRequestAsync(() => NavigateAsync(page, "/audit"), r => r.Url.Contains("/connect/authorize?"));
-            Assert.Contains("max_age=1800", authorize.Url);
-            // AuthApp's own sign-in is minutes old on its clock, so it signs the browser straight back in: a new console session.
-            await Expect(page).ToHaveURLAsync(new Regex("/audit$"));
-        }
-        finally
-        {
-            await context.CloseAsync();
-        }
+        // Idle past 30 minutes (the tab closed: an open page would notice on its own and show "session ended"): the
+        // session is gone, and the next page asks AuthApp for a sign-in no older than that.
+        await page.GotoAsync("about:blank");
+        clock.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
+        var authorize = await page.RunAndWaitForRequestAsync(() => NavigateAsync(page, "/audit"), r => r.Url.Contains("/connect/authorize?"));
+        Assert.Contains("max_age=1800", authorize.Url);
+        // AuthApp's own sign-in is minutes old on its clock, so it signs the browser straight back in: a new console session.
+        await Expect(page).ToHaveURLAsync(new Regex("/audit$"));
     }
 
     /// <summary>
@@ -106,30 +92,22 @@ public sealed class ConsoleSessionThroughAuthAppTests(ServiceTrustFixture fixtur
         await using var relay = new TcpForwarder(ApiAddress);
         relay.Start();
         using var console = await ConsoleInProcess.ThroughAuthAppAsync(Api, await Fixture.RootAccessTokenAsync(), ApiAddress, relay.Address);
-        var context = await chromium.Browser.NewConsoleContextAsync(console.Address);
-        try
-        {
-            var page = await context.NewPageAsync();
-            await page.SignInAtAsync($"/users/{user.Id}", AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
-            await page.Locator("#user-loaded").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var page = await _browser.NewPageAsync(console.Address);
+        await page.SignInAtAsync($"/users/{user.Id}", AppHostFixture.RootEmail, TestSecrets.SuperuserPassword);
+        await page.Locator("#user-loaded").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-            relay.Cut();
-            await page.ClickAsync("#grant-staff");
-            await page.ConfirmAsync("Grant staff");
-            await Expect(page.Locator(".outage")).ToContainTextAsync("The AuthApp API is not reachable. Nothing was changed.");
-            await Expect(page.Locator(".done")).ToHaveCountAsync(0);
+        relay.Cut();
+        await page.ClickAsync("#grant-staff");
+        await page.ConfirmAsync("Grant staff");
+        await Expect(page.Locator(".outage")).ToContainTextAsync("The AuthApp API is not reachable. Nothing was changed.");
+        await Expect(page.Locator(".done")).ToHaveCountAsync(0);
 
-            relay.Start();
-            using var stored = await Api.GetAsync($"/api/v1/admin/users/{user.Id}", await Fixture.RootAccessTokenAsync());
-            Assert.False((await stored.ReadJsonAsync()).GetProperty("is_staff").GetBoolean());
-            await page.ReloadAsync();
-            await Expect(page.Locator("h1")).ToHaveTextAsync(user.Username);
-            await page.WaitForInteractiveAsync();
-            await Expect(page.Locator(".outage")).ToHaveCountAsync(0);
-        }
-        finally
-        {
-            await context.CloseAsync();
-        }
+        relay.Start();
+        using var stored = await Api.GetAsync($"/api/v1/admin/users/{user.Id}", await Fixture.RootAccessTokenAsync());
+        Assert.False((await stored.ReadJsonAsync()).GetProperty("is_staff").GetBoolean());
+        await page.ReloadAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(user.Username);
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator(".outage")).ToHaveCountAsync(0);
     }
 }

@@ -15,7 +15,7 @@ namespace AuthApp.Tests.Integration;
 public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixture chromium, ITestOutputHelper output)
     : AppHostTest<ServiceTrustFixture>(fixture, output), IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
-    private readonly List<IBrowserContext> _contexts = [];
+    private readonly BrowserContexts _browser = new(chromium.Browser);
     private readonly int _adminLogMark = fixture.AdminLogs.Count;
 
     private Uri ApiAddress => Fixture.App.GetEndpoint("api", "http");
@@ -23,7 +23,7 @@ public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixt
     [Fact]
     public async Task Staff_sign_in_on_AuthApps_page_and_signing_out_of_the_console_signs_out_of_AuthApp()
     {
-        var page = await (await NewContextAsync()).NewPageAsync();
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
         var authorize = await page.RunAndWaitForRequestAsync(() => page.GotoAsync("/users"), r => r.Url.Contains("/connect/authorize?"));
         await Expect(page).ToHaveURLAsync(new Regex($"^{Regex.Escape(ApiAddress.GetLeftPart(UriPartial.Authority))}/account/signin\\?"));
         // Code + PKCE, and a sign-in no older than the console's idle limit (30 minutes).
@@ -60,14 +60,13 @@ public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixt
     public async Task A_non_staff_account_is_refused_and_another_account_can_sign_in_without_leaving_AuthApp_first()
     {
         var user = await Api.RegisterAndLoginAsync();
-        var context = await NewContextAsync();
-        var page = await context.NewPageAsync();
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
         await page.GotoAsync("/users");
         await page.SignInAsync(user.Username, user.Password);
 
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?refused=1$"));
         await Expect(page.Locator("#signin-error")).ToHaveTextAsync("This account is not a staff account. The console is for staff only.");
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "authapp-console");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "authapp-console");
         // The app session the refused sign-in opened was logged out: the test's login and the browser's AuthApp session remain.
         using (var sessions = await Api.GetAsync("/api/v1/user/sessions", user.AccessToken))
         {
@@ -85,8 +84,8 @@ public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixt
     [Fact]
     public async Task One_sign_in_serves_the_sample_web_app_and_the_console_and_one_sign_out_ends_both_at_AuthApp()
     {
-        var staff = await NewStaffMemberAsync();
-        var page = await (await NewContextAsync()).NewPageAsync();
+        var staff = await Api.RegisterStaffAsync(await Fixture.RootAccessTokenAsync());
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
         var web = Fixture.App.GetEndpoint("web", "http");
         await page.GotoAsync(web.ToString());
         await page.ClickAsync("#sign-in");
@@ -126,15 +125,13 @@ public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixt
             ("AuthApp:ClientId", "admin"),
             ("AuthApp:ClientSecret", AppHostFixture.ConsoleClientSecret),
         ]);
-        var context = await chromium.Browser.NewConsoleContextAsync(console.Address);
-        _contexts.Add(context);
-        var page = await context.NewPageAsync();
+        var page = await _browser.NewPageAsync(console.Address);
         var response = await page.GotoAsync("/users");
 
         Assert.Equal(503, response!.Status);
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?unavailable=1$"));
         await Expect(page.Locator(".outage-box")).ToContainTextAsync("The AuthApp API is not reachable. You are not signed in");
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "authapp-console");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "authapp-console");
     }
 
     /// <summary>The inventory service sees the logout through its revocation feed (polled each second): reload until it does.</summary>
@@ -154,29 +151,7 @@ public sealed class ConsoleSignInTests(ServiceTrustFixture fixture, ChromiumFixt
         return false;
     }
 
-    /// <summary>A new account made staff by the superuser (with its password, to sign in in the browser).</summary>
-    private async Task<TestUser> NewStaffMemberAsync()
-    {
-        var staff = await Api.RegisterAndLoginAsync();
-        using var grant = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/grant-staff", new { }, await Fixture.RootAccessTokenAsync());
-        Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
-        return staff;
-    }
-
-    private async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await chromium.Browser.NewConsoleContextAsync(Fixture.Admin.ToString());
-        _contexts.Add(context);
-        return context;
-    }
-
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 }

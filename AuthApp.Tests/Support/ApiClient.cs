@@ -25,6 +25,15 @@ public static class ApiClient
         return new TestUser(id, username, email, password, login.Access, login.Refresh);
     }
 
+    /// <summary>A new account that staff (<paramref name="staffToken"/>) made staff; its own tokens predate the grant.</summary>
+    public static async Task<TestUser> RegisterStaffAsync(this HttpClient api, string staffToken)
+    {
+        var staff = await api.RegisterAndLoginAsync();
+        using var grant = await api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/grant-staff", new { }, staffToken);
+        Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
+        return staff;
+    }
+
     public static async Task<(string Access, string Refresh)> LoginAsync(this HttpClient api, string email, string password)
     {
         using var response = await api.PostJsonAsync("/api/v1/user/login", new { email, password });

@@ -3,6 +3,9 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+const string RetriedKey = "sample:retried"; // a sign-in started again after a key rotation (below)
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -35,6 +38,17 @@ builder.Services.AddAuthentication(o =>
         {
             o.RefreshInterval = refresh;
         }
+        // That first sign-in fails; the handler has asked for the keys again. Start it once more: AuthApp's session makes
+        // it silent, and the new key is read this time.
+        o.Events.OnRemoteFailure = context =>
+        {
+            if (context.Failure is SecurityTokenSignatureKeyNotFoundException && context.Properties?.Items.ContainsKey(RetriedKey) != true)
+            {
+                context.HandleResponse();
+                context.Response.Redirect("/signin?retry=true");
+            }
+            return Task.CompletedTask;
+        };
     });
 builder.Services.AddAuthorization();
 
@@ -65,7 +79,15 @@ app.MapGet("/", async (HttpContext http, IHttpClientFactory clients) =>
         """);
 });
 
-app.MapGet("/signin", () => Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }));
+app.MapGet("/signin", (bool? retry) =>
+{
+    var properties = new AuthenticationProperties { RedirectUri = "/" };
+    if (retry == true)
+    {
+        properties.Items[RetriedKey] = "true"; // once: a second failure is shown, not retried forever
+    }
+    return Results.Challenge(properties);
+});
 
 // Sign out here and at AuthApp (end-session with the ID token as hint), then back to "/".
 // (A sample keeps it short: a real app puts an antiforgery token on this form.)
