@@ -16,6 +16,14 @@ public sealed class ApiAuthClient(HttpClient http)
         return ApiCalls.SendAsync<ApiLoginResponse>(http, ApiCalls.Request(HttpMethod.Post, "/api/v1/user/login", body, clientAddress), ct);
     }
 
+    /// <summary>The second half of a login that answered <c>second_factor_required</c>: its challenge and a code (or a recovery code).</summary>
+    public Task<ApiResult<ApiLoginResponse>> LoginSecondFactorAsync(string challenge, string? code, string? clientAddress, CancellationToken ct)
+    {
+        var digits = code?.Trim().All(c => char.IsAsciiDigit(c) || c == ' ') == true;
+        object body = digits ? new { challenge, code } : new { challenge, recovery_code = code };
+        return ApiCalls.SendAsync<ApiLoginResponse>(http, ApiCalls.Request(HttpMethod.Post, "/api/v1/user/login/second-factor", body, clientAddress), ct);
+    }
+
     public Task<ApiResult<ApiMe>> MeAsync(string accessToken, string? clientAddress, CancellationToken ct)
     {
         var request = ApiCalls.Request(HttpMethod.Get, "/api/v1/user/me", clientAddress: clientAddress);

@@ -3,9 +3,14 @@ using System.Text.Json;
 
 namespace AuthApp.Admin.Api;
 
-/// <summary>An RFC 9457 problem from the API: its status, stable code, sentence for people, and field messages.</summary>
+/// <summary>
+/// An RFC 9457 problem from the API: its status, stable code, sentence for people, and field messages; and, for a login
+/// that needs a second factor, the challenge that finishes it.
+/// </summary>
 public sealed record ApiProblem(HttpStatusCode Status, string Code, string Detail, IReadOnlyDictionary<string, string[]> Fields)
 {
+    public string? Challenge { get; init; }
+
     public static readonly IReadOnlyDictionary<string, string[]> NoFields = new Dictionary<string, string[]>();
 
     public IReadOnlyList<string> For(params string[] fields) =>
@@ -31,7 +36,10 @@ public sealed record ApiProblem(HttpStatusCode Status, string Code, string Detai
                         : [field.Value.ToString()];
                 }
             }
-            return new ApiProblem(status, code, detail.Length > 0 ? detail : $"The API answered {(int)status}.", fields);
+            return new ApiProblem(status, code, detail.Length > 0 ? detail : $"The API answered {(int)status}.", fields)
+            {
+                Challenge = Text(root, "challenge"),
+            };
         }
         catch (JsonException)
         {

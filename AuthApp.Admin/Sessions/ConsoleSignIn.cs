@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 namespace AuthApp.Admin.Sessions;
 
 /// <summary>What a sign-in attempt came to: signed in, or the messages to show (for the form and beside each field).</summary>
-public sealed record SignInResult(bool SignedIn, string? Message = null, IReadOnlyList<string>? IdentifierErrors = null, IReadOnlyList<string>? PasswordErrors = null);
+public sealed record SignInResult(bool SignedIn, string? Message = null, IReadOnlyList<string>? IdentifierErrors = null,
+    IReadOnlyList<string>? PasswordErrors = null, string? Challenge = null);
 
 /// <summary>The tokens AuthApp issued for a new console session (an ID token only through AuthApp's sign-in).</summary>
 public sealed record IssuedTokens(string AccessToken, string RefreshToken, int ExpiresIn, string? IdToken);
@@ -49,6 +50,28 @@ public sealed class ConsoleSignIn(ApiAuthClient auth, ConsoleSessionStore store,
     public async Task<SignInResult> SignInAsync(HttpContext http, string? identifier, string? password, CancellationToken ct)
     {
         var login = await auth.LoginAsync(identifier?.Trim(), password, http.ClientAddress(), ct);
+        if (login.Problem is { Code: "second_factor_required", Challenge: { } challenge })
+        {
+            return new SignInResult(false, Message: SecondFactorMessage, Challenge: challenge);
+        }
+        return await OpenFromLoginAsync(http, login, ct);
+    }
+
+    public const string SecondFactorMessage = "Enter the code from your authenticator app (or one of your recovery codes).";
+
+    /// <summary>The password step answered with a challenge: the code finishes the login (<see cref="ConsoleSignInMode.Password"/>).</summary>
+    public async Task<SignInResult> FinishSecondFactorAsync(HttpContext http, string challenge, string? code, CancellationToken ct)
+    {
+        var login = await auth.LoginSecondFactorAsync(challenge, code, http.ClientAddress(), ct);
+        if (login.Problem is { Code: "invalid_code" } wrong)
+        {
+            return new SignInResult(false, Message: wrong.Detail, Challenge: challenge);
+        }
+        return await OpenFromLoginAsync(http, login, ct);
+    }
+
+    private async Task<SignInResult> OpenFromLoginAsync(HttpContext http, ApiResult<ApiLoginResponse> login, CancellationToken ct)
+    {
         if (login.Problem is { } problem)
         {
             return new SignInResult(false,

@@ -175,6 +175,29 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await Api.LoginAsync(user.Email, user.Password); // the password alone signs in again
     }
 
+    [Fact]
+    public async Task A_staff_member_with_an_authenticator_app_signs_in_with_a_second_step()
+    {
+        var staff = await Api.RegisterStaffAsync(await Fixture.RootAccessTokenAsync());
+        string recoveryCode;
+        using (var begun = await Api.PostJsonAsync("/api/v1/user/factors/totp", new { }, staff.AccessToken))
+        {
+            var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await begun.ReadJsonAsync()).GetProperty("secret").GetString()));
+            using var confirmed = await Api.PostJsonAsync("/api/v1/user/factors/totp/confirm", new { code = totp.ComputeTotp() }, staff.AccessToken);
+            recoveryCode = (await confirmed.ReadJsonAsync()).GetProperty("recovery_codes")[0].GetString()!;
+        }
+        var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
+        await page.GotoAsync("/users");
+        await page.SignInAsync(staff.Email, staff.Password);
+        await Expect(page.Locator("#signin-error")).ToHaveTextAsync("Enter the code from your authenticator app (or one of your recovery codes).");
+
+        // (The app's current code confirmed it a moment ago and is spent; a recovery code does as well.)
+        await page.FillAsync("#code", recoveryCode);
+        await page.ClickAsync("#sign-in");
+        await Expect(page).ToHaveURLAsync(new Regex("/users$"));
+        await Expect(page.Locator(".who-name")).ToHaveTextAsync(staff.Username);
+    }
+
     private async Task<IPage> SignedInPageAsync(string path = "/users")
     {
         var page = await _browser.NewPageAsync(Fixture.Admin.ToString());
