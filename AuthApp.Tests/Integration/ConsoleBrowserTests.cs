@@ -120,13 +120,7 @@ public sealed class ConsoleBrowserTests(AppHostFixture fixture, ChromiumFixture 
         await page.SignInAtAsync("/users", staff.Email, staff.Password);
 
         // Revoking staff ends every session of the account, the console's included.
-        using (var revoke = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/revoke-staff", new { }, root))
-        {
-            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        }
-        await page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ended=1"));
-        await Expect(page.Locator(".notice")).ToHaveTextAsync("Your session has ended. Sign in again.");
+        await page.RevokeStaffAndSeeSessionEndAsync(Api, staff, root);
 
         // Signing in again is refused: the account is no longer staff.
         await page.SignInAsync(staff.Email, staff.Password);

@@ -37,6 +37,21 @@ public static class ConsoleBrowser
         await page.WaitForInteractiveAsync();
     }
 
+    /// <summary>
+    /// Staff revoke <paramref name="staff"/>'s staff role through the API while they are signed in to the console on
+    /// <paramref name="page"/>: their next console request ends the session and the page says so.
+    /// </summary>
+    public static async Task RevokeStaffAndSeeSessionEndAsync(this IPage page, HttpClient api, TestUser staff, string rootToken)
+    {
+        using (var revoke = await api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/revoke-staff", new { }, rootToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ended=1"));
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Your session has ended. Sign in again.");
+    }
+
     /// <summary>The page's circuit is up: clicks now reach the server.</summary>
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#console-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
