@@ -12,7 +12,7 @@ namespace AuthApp.Api.Admin;
 /// PostgreSQL transaction; the Redis side effects (blacklist, profile cache) follow the commit.
 /// </summary>
 public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, UserCache cache, AuditService audit,
-    Email.MailOutbox outbox, Microsoft.Extensions.Options.IOptions<Email.EmailOptions> email)
+    Email.MailOutbox outbox, Microsoft.Extensions.Options.IOptions<Email.EmailOptions> email, Factors.AuthenticatorApps factors)
 {
     private const int SearchMaxLength = UserRules.EmailMaxLength;
     private static readonly Error NotFound = new(ErrorCodes.UserNotFound, "No user has this id.");
@@ -173,9 +173,7 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
         {
             return NotFound;
         }
-        var totp = await db.TotpAuthenticators.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == id && t.ConfirmedAt != null, ct);
-        var left = await db.RecoveryCodes.CountAsync(c => c.UserId == id && c.UsedAt == null, ct);
-        return new Factors.FactorsResponse(totp is not null, totp?.ConfirmedAt, left);
+        return await factors.DescribeAsync(id, ct);
     }
 
     private async Task<Outcome<AdminUser>> ChangeAsync(Guid id, string action, Action<User> change, string? revokeSessionsWith,

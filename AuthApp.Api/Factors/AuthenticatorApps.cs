@@ -70,6 +70,14 @@ public sealed class AuthenticatorApps(AuthDbContext db, FactorKeys keys, Recover
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedStep, step), ct) == 1;
     }
 
+    /// <summary>Which second factors the account has (for its owner and for staff; never a secret or a code).</summary>
+    public async Task<FactorsResponse> DescribeAsync(Guid userId, CancellationToken ct)
+    {
+        var confirmedAt = await db.TotpAuthenticators.Where(t => t.UserId == userId && t.ConfirmedAt != null)
+            .Select(t => t.ConfirmedAt).SingleOrDefaultAsync(ct);
+        return new FactorsResponse(confirmedAt is not null, confirmedAt, await recoveryCodes.RemainingAsync(userId, ct));
+    }
+
     public async Task<bool> IsEnrolledAsync(Guid userId, CancellationToken ct) =>
         await db.TotpAuthenticators.AnyAsync(t => t.UserId == userId && t.ConfirmedAt != null, ct);
 

@@ -49,14 +49,8 @@ public static class FactorsFeature
         SecondFactorRequest request, LoginHandler login, TimeProvider time, HttpContext http, CancellationToken ct) =>
         (await login.LoginWithSecondFactorAsync(request, time.GetUtcNow(), ct)).ToResult(http, TypedResults.Ok);
 
-    private static async Task<Ok<FactorsResponse>> ListAsync(AuthApp.Data.AuthDbContext db, RecoveryCodes codes, HttpContext http,
-        CancellationToken ct)
-    {
-        var userId = http.GetAccessToken().Ids.UserId;
-        var totp = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
-            db.TotpAuthenticators.Where(t => t.UserId == userId && t.ConfirmedAt != null), ct);
-        return TypedResults.Ok(new FactorsResponse(totp is not null, totp?.ConfirmedAt, await codes.RemainingAsync(userId, ct)));
-    }
+    private static async Task<Ok<FactorsResponse>> ListAsync(AuthenticatorApps apps, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await apps.DescribeAsync(http.GetAccessToken().Ids.UserId, ct));
 
     private static async Task<Results<Ok<TotpEnrolment>, ProblemHttpResult>> BeginAsync(AuthenticatorApps apps, TimeProvider time,
         HttpContext http, CancellationToken ct) =>
