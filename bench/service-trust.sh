@@ -58,8 +58,8 @@ introspect() { FORM="token=$token" BASIC=$basic wrk_ 32 bench/form.lua $A/connec
 aware() { ACCESS_TOKEN=$token wrk_ 32 bench/me.lua http://127.0.0.1:$aware_port/whoami; }
 plain() { ACCESS_TOKEN=$token wrk_ 32 bench/me.lua http://127.0.0.1:$plain_port/whoami; }
 
-echo "warming up…" >&2
-for f in grant introspect aware plain; do SECONDS_PER_RUN=3 $f >/dev/null; done
+echo "warming up (the JIT compiles under load for the first seconds)…" >&2
+for f in grant introspect aware plain; do SECONDS_PER_RUN=8 $f >/dev/null; done
 echo "measuring…" >&2
 run grant grant
 run introspect introspect

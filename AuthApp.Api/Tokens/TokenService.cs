@@ -108,9 +108,20 @@ public sealed class TokenService
     /// </summary>
     public async Task<IssuedToken?> ReadAnyTokenAsync(string token)
     {
+        if (_verified.TryGet(token, out var known))
+        {
+            return known.ExpiresAt >= _time.GetUtcNow() - _options.ClockSkew ? known : null;
+        }
         var result = await _handler.ValidateTokenAsync(token, _anyAudience.Value);
-        return result.IsValid ? IssuedToken.TryRead(result.ClaimsIdentity, _time.GetUtcNow() + _options.ClockSkew) : null;
+        var issued = result.IsValid ? IssuedToken.TryRead(result.ClaimsIdentity, _time.GetUtcNow() + _options.ClockSkew) : null;
+        if (issued is not null)
+        {
+            _verified.Remember(token, issued);
+        }
+        return issued;
     }
+
+    private readonly VerifiedTokens _verified = new();
 
     private readonly Lazy<TokenValidationParameters> _anyAudience;
 

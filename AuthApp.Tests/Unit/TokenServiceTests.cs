@@ -64,6 +64,18 @@ public sealed class TokenServiceTests
     }
 
     [Fact]
+    public async Task A_token_read_once_still_expires_on_time_when_read_again()
+    {
+        var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddDays(30), _clock.GetUtcNow());
+        Assert.NotNull(await _tokens.ReadAnyTokenAsync(pair.AccessToken));
+        _clock.Now = Start.AddMinutes(15).AddSeconds(29);
+        Assert.NotNull(await _tokens.ReadAnyTokenAsync(pair.AccessToken)); // within the 30 s of skew
+        _clock.Now = Start.AddMinutes(15).AddSeconds(31);
+        Assert.Null(await _tokens.ReadAnyTokenAsync(pair.AccessToken));
+        Assert.Null(await _tokens.ReadAnyTokenAsync(pair.AccessToken[..^2] + "AA")); // a forged signature is checked, not recalled
+    }
+
+    [Fact]
     public void Tokens_never_outlive_their_session()
     {
         var pair = _tokens.IssuePair(_user, Guid.NewGuid(), Start.AddMinutes(5), _clock.GetUtcNow());
