@@ -61,6 +61,7 @@ public class AppHostFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        WithoutTelemetryExport(builder);
         ConfigureApp(builder);
         var api = builder.CreateResourceBuilder<ProjectResource>("api");
         ConfigureApi(api);
@@ -134,6 +135,22 @@ public class AppHostFixture : IAsyncLifetime
     public async Task<string> RootAccessTokenAsync() => (await Api.LoginAsync(RootEmail, TestSecrets.SuperuserPassword)).Access;
 
     public async Task<string?> GetConnectionStringAsync(string resource) => await App.GetConnectionStringAsync(resource);
+
+    /// <summary>
+    /// No dashboard runs here, yet Aspire still points every service's OTLP exporter at the dashboard's address. An
+    /// exporter that cannot deliver retries through a service's shutdown (OpenTelemetry's retry handler sleeps between
+    /// attempts), so a stopped service outlived DCP's stop timeout. With no exporter annotation, no exporter is set up.
+    /// </summary>
+    private static void WithoutTelemetryExport(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var resource in builder.Resources)
+        {
+            foreach (var annotation in resource.Annotations.OfType<OtlpExporterAnnotation>().ToList())
+            {
+                resource.Annotations.Remove(annotation);
+            }
+        }
+    }
 
     private static async Task CaptureLogsAsync(ResourceLoggerService logs, string resourceId, System.Collections.Concurrent.ConcurrentQueue<string> into, CancellationToken ct)
     {

@@ -15,8 +15,8 @@ namespace AuthApp.Tests.Integration;
 /// <summary>
 /// Services of the app trusting AuthApp: a stock JwtBearer service and a Python service from the discovery document and
 /// the key set alone; the samples through the client integration, which see a logout, a deactivation and a disabled
-/// client within a second and call each other with their own tokens. What the integration does while AuthApp is unreachable
-/// is shown in-process (InProcess/ClientIntegrationTests), where AuthApp can be cut off and brought back at will.
+/// client within a second and call each other with their own tokens, and refuse tokens (503) while AuthApp is stopped. The
+/// Accept policy and a cut link are shown in-process (InProcess/ClientIntegrationTests).
 /// </summary>
 [Collection(ServiceTrustCollection.Name)]
 public sealed class ServiceTrustTests(ServiceTrustFixture fixture, ITestOutputHelper output)
@@ -182,6 +182,50 @@ public sealed class ServiceTrustTests(ServiceTrustFixture fixture, ITestOutputHe
         var user = await Api.RegisterAndLoginAsync();
         using var again = await Storefront.SendAsync(Request(user.AccessToken, "/peer/items"));
         Assert.Equal(200, (await again.ReadJsonAsync()).GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task With_AuthApp_stopped_a_service_answers_503_and_accepts_tokens_again_once_it_is_back()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        using (var accepted = await Inventory.SendAsync(Request(user.AccessToken, "/whoami")))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+        var commands = Fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var stopped = await commands.ExecuteCommandAsync("api", KnownResourceCommands.StopCommand, cts.Token);
+        Assert.True(stopped.Success, stopped.Message);
+        try
+        {
+            // The default policy (Refuse): once the feed has been unreachable past its bound, a token's status is unknown.
+            using var refused = await ServiceAnswersAsync(user.AccessToken, HttpStatusCode.ServiceUnavailable, cts.Token);
+            Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
+            Assert.Equal("revocation_status_unknown", (await refused.ReadJsonAsync()).GetProperty("code").GetString());
+        }
+        finally
+        {
+            var started = await commands.ExecuteCommandAsync("api", KnownResourceCommands.StartCommand, CancellationToken.None);
+            Assert.True(started.Success, started.Message);
+        }
+        await Fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+        using var back = await ServiceAnswersAsync(user.AccessToken, HttpStatusCode.OK, cts.Token);
+        Assert.Equal("user", (await back.ReadJsonAsync()).GetProperty("kind").GetString());
+    }
+
+    /// <summary>Asks the inventory service every 100 ms until it gives <paramref name="wanted"/>; that answer.</summary>
+    private async Task<HttpResponseMessage> ServiceAnswersAsync(string token, HttpStatusCode wanted, CancellationToken ct)
+    {
+        while (true)
+        {
+            var response = await Inventory.SendAsync(Request(token, "/whoami"), ct);
+            if (response.StatusCode == wanted)
+            {
+                return response;
+            }
+            response.Dispose();
+            await Task.Delay(100, ct);
+        }
     }
 
     /// <summary>Runs <paramref name="revoke"/> and polls the service every 10 ms until it refuses the token; the time from the revocation's answer.</summary>
