@@ -34,7 +34,7 @@ builder.Services
     .AddRecovery()
     .AddAuth()
     .AddUserSessions()
-    .AddFactors()
+    .AddFactors(builder.Configuration)
     .AddAudit()
     .AddAdmin()
     .AddOAuth(builder.Configuration, builder.Environment);

@@ -39,6 +39,7 @@ try
         .WithEmailSettings(builder)
         .WithSigningAlgorithm(builder)
         .WithIssuer(builder)
+        .WithPasskeys(builder)
         .WithDjangoPepper(djangoPepper)
         .WithEnvironmentNameInRunMode(builder, "ASPNETCORE_ENVIRONMENT")
         .WithReplicas(apiReplicas)

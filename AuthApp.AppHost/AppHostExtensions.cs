@@ -86,6 +86,23 @@ public static class AppHostExtensions
             : api.WithEnvironment("Jwt__Issuer", api.GetEndpoint("http"));
 
     /// <summary>
+    /// Passkeys' relying party: <c>AuthApp:Passkeys:RelyingPartyId</c> and <c>AuthApp:Passkeys:Origin</c> when set (a
+    /// deployment's domain and the public origin of its sign-in pages); otherwise, when run here, localhost and the API's
+    /// own endpoint, where its pages are. A published app without them has passkeys off.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPasskeys(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
+    {
+        if (builder.Configuration["AuthApp:Passkeys:RelyingPartyId"] is { Length: > 0 } rpId
+            && builder.Configuration["AuthApp:Passkeys:Origin"] is { Length: > 0 } origin)
+        {
+            return api.WithEnvironment("Passkeys__RelyingPartyId", rpId).WithEnvironment("Passkeys__Origins__0", origin);
+        }
+        return builder.ExecutionContext.IsRunMode
+            ? api.WithEnvironment("Passkeys__RelyingPartyId", "localhost").WithEnvironment("Passkeys__Origins__0", api.GetEndpoint("http"))
+            : api;
+    }
+
+    /// <summary>
     /// The AppHost's own environment (Development, from its launch profile) for a service it runs here.
     /// Not in a published manifest: the AppHost's environment says nothing about the one it is deployed to,
     /// and a service with no environment set runs as Production.

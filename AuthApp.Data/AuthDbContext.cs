@@ -22,6 +22,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     public DbSet<Factors.TotpAuthenticator> TotpAuthenticators => Set<Factors.TotpAuthenticator>();
     public DbSet<Factors.RecoveryCode> RecoveryCodes => Set<Factors.RecoveryCode>();
     public DbSet<Factors.LoginChallenge> LoginChallenges => Set<Factors.LoginChallenge>();
+    public DbSet<Factors.Passkey> Passkeys => Set<Factors.Passkey>();
+    public DbSet<Factors.PasskeyCeremony> PasskeyCeremonies => Set<Factors.PasskeyCeremony>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -151,7 +153,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         consent.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 
-    /// <summary>Second factors: an authenticator app per account, its recovery codes, and logins waiting for a factor.</summary>
+    /// <summary>Second factors: an authenticator app per account, its recovery codes, passkeys, and logins waiting for a factor.</summary>
     private static void ConfigureFactors(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Factors.TotpAuthenticator>(totp =>
@@ -176,6 +178,23 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
             challenge.Property(c => c.Address).HasMaxLength(SessionKinds.AddressMaxLength);
             challenge.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
             challenge.HasIndex(c => c.ExpiresAt);
+        });
+        modelBuilder.Entity<Factors.Passkey>(passkey =>
+        {
+            passkey.ToTable("passkeys");
+            passkey.Property(p => p.CredentialId).HasMaxLength(1023);
+            passkey.Property(p => p.PublicKey).HasMaxLength(2048);
+            passkey.Property(p => p.Name).HasMaxLength(100);
+            passkey.Property(p => p.Transports).HasMaxLength(100);
+            passkey.HasIndex(p => p.CredentialId).IsUnique();
+            passkey.HasIndex(p => p.UserId);
+            passkey.HasOne(p => p.User).WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<Factors.PasskeyCeremony>(ceremony =>
+        {
+            ceremony.ToTable("passkey_ceremonies");
+            ceremony.Property(c => c.Kind).HasMaxLength(16);
+            ceremony.HasIndex(c => c.ExpiresAt);
         });
     }
 

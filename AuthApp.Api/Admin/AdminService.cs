@@ -150,6 +150,7 @@ public sealed class AdminService(AuthDbContext db, SessionRevoker sessions, User
             }
             await db.TotpAuthenticators.Where(t => t.UserId == id).ExecuteDeleteAsync(ct);
             await db.RecoveryCodes.Where(c => c.UserId == id).ExecuteDeleteAsync(ct);
+            await db.Passkeys.Where(p => p.UserId == id).ExecuteDeleteAsync(ct);
             audit.Add(AuditService.Entry(actor, AuditActions.ResetFactors, AuditOutcomes.Succeeded, now, user.Id, user.Username));
             await outbox.EnqueueAsync(user.Email, user.NormalizedEmail,
                 Email.MailTemplates.FactorsReset(FactorsResetMail, email.Value.ProductName, user.Username, now), now, ct,

@@ -28,6 +28,7 @@ public sealed class LoginHandler(
     ApiTelemetry telemetry,
     LoginPhases phases,
     Factors.LoginChallenges challenges,
+    Factors.Passkeys passkeys,
     ILogger<LoginHandler> logger)
 {
     public const string IdentifierThrottle = "login-identifier";
@@ -65,6 +66,40 @@ public sealed class LoginHandler(
         return await OpenSessionAsync(user, upgradedHash: null, session, now, ct) is { } opened
             ? opened
             : new Error(ErrorCodes.ChallengeInvalid, "The account changed during the sign-in. Sign in again with your password.");
+    }
+
+    /// <summary>
+    /// A sign-in with a passkey alone: the passkey names the account and proves the person (it verified them: a PIN, a
+    /// fingerprint), so it is both factors. The account must be active (and confirmed, under that policy).
+    /// </summary>
+    public async Task<Outcome<OpenedSession>> SignInWithPasskeyAsync(Factors.PasskeyAnswer? answer, string kind, SessionOrigin origin,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var verified = await passkeys.VerifyAssertionAsync(null, answer, now, ct);
+        if (verified.Error is { } refused)
+        {
+            return refused;
+        }
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == verified.Value, ct);
+        if (!user.IsActive)
+        {
+            telemetry.LoginFailures.Add(1);
+            return InvalidCredentials;
+        }
+        if (await RefuseUnverifiedAsync(user, now, ct) is { } unverified)
+        {
+            return unverified;
+        }
+        return await OpenSessionAsync(user, upgradedHash: null, new NewSession(kind, origin), now, ct) is { } opened
+            ? opened
+            : InvalidCredentials;
+    }
+
+    public async Task<Outcome<LoginResponse>> LoginWithPasskeyAsync(Factors.PasskeyAnswer? answer, SessionOrigin origin,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var opened = await SignInWithPasskeyAsync(answer, SessionKinds.Api, origin, now, ct);
+        return opened.Error is { } error ? error : ToResponse(opened.Value!, now);
     }
 
     /// <summary>The sign-in page's login: the same checks, throttles and messages; a browser session, no tokens.</summary>

@@ -77,4 +77,6 @@ public static class ErrorCodes
     public const string FactorExists = "factor_exists";
     public const string FactorNotFound = "factor_not_found";
     public const string StepUpRequired = "step_up_required";
+    public const string PasskeyInvalid = "passkey_invalid";
+    public const string PasskeysUnavailable = "passkeys_unavailable";
 }

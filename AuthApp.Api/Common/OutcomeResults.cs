@@ -33,6 +33,8 @@ public static class OutcomeResults
         [ErrorCodes.FactorExists] = StatusCodes.Status409Conflict,
         [ErrorCodes.FactorNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.StepUpRequired] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.PasskeyInvalid] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.PasskeysUnavailable] = StatusCodes.Status404NotFound,
         [ErrorCodes.UserNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.ClientNotFound] = StatusCodes.Status404NotFound,

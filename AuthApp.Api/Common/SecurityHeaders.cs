@@ -25,10 +25,12 @@ public static class SecurityHeaders
                 }
                 else if (path.StartsWithSegments("/account"))
                 {
-                    // The sign-in pages: their own stylesheet, nothing else. No form-action: after a sign-in the browser
-                    // is redirected on to the app, which form-action would block in Chromium.
+                    // The sign-in pages: their own stylesheet and passkey script (which asks its own page for WebAuthn
+                    // options), nothing else. No form-action: after a sign-in the browser is redirected on to the app,
+                    // which form-action would block in Chromium.
                     // data: images: the authenticator app's QR code is drawn inline (its key must not be fetchable by URL).
-                    headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+                    headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+                        "img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
                 }
                 else if (path.StartsWithSegments("/connect/authorize"))
                 {

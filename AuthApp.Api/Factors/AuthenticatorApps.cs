@@ -75,7 +75,8 @@ public sealed class AuthenticatorApps(AuthDbContext db, FactorKeys keys, Recover
     {
         var confirmedAt = await db.TotpAuthenticators.Where(t => t.UserId == userId && t.ConfirmedAt != null)
             .Select(t => t.ConfirmedAt).SingleOrDefaultAsync(ct);
-        return new FactorsResponse(confirmedAt is not null, confirmedAt, await recoveryCodes.RemainingAsync(userId, ct));
+        return new FactorsResponse(confirmedAt is not null, confirmedAt, await recoveryCodes.RemainingAsync(userId, ct),
+            await db.Passkeys.CountAsync(p => p.UserId == userId, ct));
     }
 
     public async Task<bool> IsEnrolledAsync(Guid userId, CancellationToken ct) =>

@@ -11,8 +11,16 @@ namespace AuthApp.Api.Factors;
 /// </summary>
 public static class FactorsFeature
 {
-    public static IServiceCollection AddFactors(this IServiceCollection services) => services
+    public static IServiceCollection AddFactors(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PasskeyOptions>().Bind(configuration.GetSection(PasskeyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PasskeyOptions>, PasskeyOptionsValidator>();
+        return services.AddFactorServices();
+    }
+
+    private static IServiceCollection AddFactorServices(this IServiceCollection services) => services
         .AddSingleton<FactorKeys>()
+        .AddScoped<Passkeys>()
         .AddScoped<RecoveryCodes>()
         .AddScoped<RecoveryCodeNotices>()
         .AddScoped<AuthenticatorApps>()
@@ -27,6 +35,8 @@ public static class FactorsFeature
             .WithName("LoginSecondFactor")
             .WithSummary("Finish a login that answered 401 second_factor_required: its challenge and a code (or a recovery code).")
             .RequireAddressThrottle(AddressThrottleFilter.Login, o => o.LoginPerAddress);
+
+        PasskeyEndpoints.MapPasskeys(user);
 
         var factors = user.MapGroup("/factors").WithTags("Second factors").RequireAccessToken();
         factors.MapGet("", ListAsync).WithName("ListMyFactors").WithSummary("The caller's second factors.");

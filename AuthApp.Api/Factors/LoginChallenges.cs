@@ -18,6 +18,7 @@ public sealed class LoginChallenges(
     AuthDbContext db,
     AuthenticatorApps apps,
     RecoveryCodes recoveryCodes,
+    Passkeys passkeys,
     RecoveryCodeNotices notices,
     RedisThrottle throttle,
     IOptions<ThrottleOptions> throttling,
@@ -30,8 +31,44 @@ public sealed class LoginChallenges(
         "This sign-in has expired, was already completed, or had too many wrong codes. Sign in again with your password.");
 
     /// <summary>The factors that can finish a login of this account; none when it has no second factor.</summary>
-    public async Task<IReadOnlyList<string>> FactorsOfAsync(Guid userId, CancellationToken ct) =>
-        await apps.IsEnrolledAsync(userId, ct) ? [FactorNames.Totp, FactorNames.RecoveryCode] : [];
+    public async Task<IReadOnlyList<string>> FactorsOfAsync(Guid userId, CancellationToken ct)
+    {
+        List<string> factors = await apps.IsEnrolledAsync(userId, ct) ? [FactorNames.Totp, FactorNames.RecoveryCode] : [];
+        if (passkeys.Enabled && await passkeys.AnyAsync(userId, ct))
+        {
+            factors.Insert(0, FactorNames.Passkey);
+        }
+        return factors;
+    }
+
+    /// <summary>The factors a challenge's account can answer it with (none for a challenge that is not one).</summary>
+    public async Task<IReadOnlyList<string>> FactorsOfChallengeAsync(string? text, CancellationToken ct)
+    {
+        if (!OneTimeToken.TryRead(text, Purpose, out var id, out _))
+        {
+            return [];
+        }
+        var userId = await db.LoginChallenges.Where(c => c.Id == id).Select(c => (Guid?)c.UserId).SingleOrDefaultAsync(ct);
+        return userId is { } owner ? await FactorsOfAsync(owner, ct) : [];
+    }
+
+    /// <summary>
+    /// The options for a passkey to answer a live challenge with: the challenge's account's passkeys. The challenge is not
+    /// spent (the answer spends it).
+    /// </summary>
+    public async Task<Outcome<PasskeyCeremonyResponse>> BeginPasskeyAsync(string? text, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!OneTimeToken.TryRead(text, Purpose, out var id, out var presented))
+        {
+            return Error.Validation("challenge", "Send the challenge the login answered with.");
+        }
+        var challenge = await db.LoginChallenges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (!OneTimeToken.Matches(presented, challenge?.SecretHash) || challenge is not { EndedAt: null } || challenge.ExpiresAt <= now)
+        {
+            return Invalid;
+        }
+        return await passkeys.BeginAssertionAsync(challenge.UserId, now, ct);
+    }
 
     /// <summary>The password was right: the challenge that stands in for the session, as the error the login answers with.</summary>
     public async Task<Error> IssueAsync(User user, string sessionKind, SessionOrigin origin, IReadOnlyList<string> factors,
@@ -64,9 +101,10 @@ public sealed class LoginChallenges(
         {
             return Error.Validation("challenge", "Send the challenge the login answered with.");
         }
-        if (string.IsNullOrWhiteSpace(request.Code) == string.IsNullOrWhiteSpace(request.RecoveryCode))
+        var answers = new[] { !string.IsNullOrWhiteSpace(request.Code), !string.IsNullOrWhiteSpace(request.RecoveryCode), request.Passkey is not null };
+        if (answers.Count(given => given) != 1)
         {
-            return Error.Validation("code", "Send either a code from the authenticator app or a recovery code.");
+            return Error.Validation("code", "Send one of: a code from the authenticator app, a recovery code, or a passkey.");
         }
         var challenge = await db.LoginChallenges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         if (!OneTimeToken.Matches(presented, challenge?.SecretHash) || challenge is not { EndedAt: null }
@@ -76,9 +114,22 @@ public sealed class LoginChallenges(
         }
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == challenge.UserId, ct);
         var byRecoveryCode = !string.IsNullOrWhiteSpace(request.RecoveryCode);
-        var right = byRecoveryCode
-            ? await recoveryCodes.SpendAsync(user.Id, request.RecoveryCode, now, ct)
-            : await apps.AcceptAsync(user.Id, request.Code, now, ct);
+        bool right;
+        if (request.Passkey is not null)
+        {
+            var verified = await passkeys.VerifyAssertionAsync(user.Id, request.Passkey, now, ct);
+            if (verified.Error is { Code: ErrorCodes.ValidationFailed or ErrorCodes.PasskeysUnavailable } unusable)
+            {
+                return unusable;
+            }
+            right = verified.Error is null;
+        }
+        else
+        {
+            right = byRecoveryCode
+                ? await recoveryCodes.SpendAsync(user.Id, request.RecoveryCode, now, ct)
+                : await apps.AcceptAsync(user.Id, request.Code, now, ct);
+        }
         if (!right)
         {
             return await CountFailureAsync(challenge, user, now, ct);

@@ -1,23 +1,35 @@
 namespace AuthApp.Api.Factors;
 
 /// <summary>
-/// Step-up: changing what protects an account (its password, its e-mail address, its recovery codes) takes a fresh second
-/// factor when the account has one — a code from the authenticator app, or a recovery code, sent with the change. A stolen
-/// access token alone then cannot take the account over.
+/// Step-up: changing what protects an account (its password, its e-mail address, its recovery codes, its passkeys) takes
+/// a fresh second factor when the account has one — a code from the authenticator app, a recovery code, or a passkey,
+/// sent with the change. A stolen access token alone then cannot take the account over.
 /// </summary>
-public sealed class StepUp(AuthenticatorApps apps, RecoveryCodes recoveryCodes)
+public sealed class StepUp(AuthenticatorApps apps, RecoveryCodes recoveryCodes, Passkeys passkeys)
 {
-    /// <summary>Null when the change may go ahead: the account has no second factor, or <paramref name="code"/> proves it.</summary>
-    public async Task<Error?> CheckAsync(Guid userId, string? code, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Null when the change may go ahead: the account has no second factor, or the proof holds.</summary>
+    public Task<Error?> CheckAsync(Guid userId, string? code, DateTimeOffset now, CancellationToken ct) =>
+        CheckAsync(userId, new FactorChangeProof(code, null), now, ct);
+
+    public async Task<Error?> CheckAsync(Guid userId, FactorChangeProof? proof, DateTimeOffset now, CancellationToken ct)
     {
-        if (!await apps.IsEnrolledAsync(userId, ct))
+        var hasApp = await apps.IsEnrolledAsync(userId, ct);
+        var hasPasskey = passkeys.Enabled && await passkeys.AnyAsync(userId, ct);
+        if (!hasApp && !hasPasskey)
         {
             return null;
         }
-        if (string.IsNullOrWhiteSpace(code))
+        if (proof?.SecondFactorPasskey is { } answer && hasPasskey)
         {
-            return new Error(ErrorCodes.StepUpRequired,
-                "This account has a second factor: send second_factor_code (a code from the authenticator app, or a recovery code) with this change.");
+            var verified = await passkeys.VerifyAssertionAsync(userId, answer, now, ct);
+            return verified.Error;
+        }
+        var code = proof?.SecondFactorCode;
+        if (string.IsNullOrWhiteSpace(code) || !hasApp)
+        {
+            return new Error(ErrorCodes.StepUpRequired, hasApp
+                ? "This account has a second factor: send second_factor_code (a code from the authenticator app, or a recovery code) or second_factor_passkey with this change."
+                : "This account has a passkey: send second_factor_passkey (an answer to POST /api/v1/user/passkeys/assertion-options) with this change.");
         }
         var proven = code.Trim().All(c => char.IsAsciiDigit(c) || c == ' ')
             ? await apps.AcceptAsync(userId, code, now, ct)

@@ -28,11 +28,12 @@ public sealed class ExpiredTokenCleanup(IServiceScopeFactory scopes, TimeProvide
                 var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff || s.RevokedAt < cutoff || s.RefreshExpiresAt < cutoff)
                     .ExecuteDeleteInBatchesAsync(stoppingToken);
                 var accountTokens = await db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteInBatchesAsync(stoppingToken);
-                var challenges = await db.LoginChallenges.Where(c => c.ExpiresAt < cutoff).ExecuteDeleteInBatchesAsync(stoppingToken);
+                var challenges = await db.LoginChallenges.Where(c => c.ExpiresAt < cutoff).ExecuteDeleteInBatchesAsync(stoppingToken)
+                    + await db.PasskeyCeremonies.Where(c => c.ExpiresAt < cutoff).ExecuteDeleteInBatchesAsync(stoppingToken);
                 if (sessions + accountTokens + challenges > 0)
                 {
                     logger.LogInformation("Cleaned up {Sessions} ended sessions, {AccountTokens} expired account tokens and " +
-                        "{Challenges} expired login challenges", sessions, accountTokens, challenges);
+                        "{Challenges} expired login challenges and passkey ceremonies", sessions, accountTokens, challenges);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -8,11 +8,11 @@ public sealed record CreateUserRequest(string? Username, string? Email, string? 
 
 /// <summary>
 /// A change of the caller's account. <c>SecondFactorCode</c>: for an account with a second factor, a code from its
-/// authenticator app or a recovery code, which a change of password or e-mail needs (step-up).
+/// authenticator app or a recovery code, or <c>SecondFactorPasskey</c>, which a change of password or e-mail needs (step-up).
 /// </summary>
 public sealed record UpdateUserRequest(
     string? Username, string? Email, string? Password, string? ConfirmPassword, string? CurrentPassword,
-    string? SecondFactorCode = null);
+    string? SecondFactorCode = null, Factors.PasskeyAnswer? SecondFactorPasskey = null);
 
 // Responses: snake_case on the wire (date_joined, is_active…), as the Django service wrote them.
 public sealed record CreatedUserResponse(Guid Id, string Username, string Email, DateTimeOffset DateJoined, bool IsActive);

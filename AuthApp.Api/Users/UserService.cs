@@ -104,7 +104,8 @@ public sealed class UserService(
         {
             return Error.Validation(errors);
         }
-        if ((changesPassword || newEmail is not null) && await stepUp.CheckAsync(user.Id, request.SecondFactorCode, now, ct) is { } notProven)
+        if ((changesPassword || newEmail is not null) && await stepUp.CheckAsync(user.Id,
+            new Factors.FactorChangeProof(request.SecondFactorCode, request.SecondFactorPasskey), now, ct) is { } notProven)
         {
             return notProven;
         }

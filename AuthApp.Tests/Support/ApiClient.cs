@@ -49,6 +49,9 @@ public static class ApiClient
     public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient api, string path, object body, string? accessToken) =>
         api.SendAsync(Request(HttpMethod.Put, path, JsonSerializer.Serialize(body), accessToken));
 
+    public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient api, string path, object body, string? accessToken) =>
+        api.SendAsync(Request(HttpMethod.Patch, path, JsonSerializer.Serialize(body), accessToken));
+
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient api, string path, string? body, string contentType = "application/json",
         string? accessToken = null, string? refreshToken = null) =>
         api.SendAsync(Request(HttpMethod.Post, path, body, accessToken, refreshToken, contentType: contentType));

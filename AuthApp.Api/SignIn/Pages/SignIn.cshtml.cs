@@ -12,7 +12,8 @@ namespace AuthApp.Api.SignIn.Pages;
 /// with a second factor gets a second step on the same page: the login's challenge and a code from the authenticator app
 /// or a recovery code (<see cref="Factors.LoginChallenges"/>, the same rules as the JSON route).
 /// </summary>
-public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvider time) : AccountPageModel
+public sealed class SignInModel(LoginHandler login, Factors.Passkeys passkeys, Factors.LoginChallenges challenges, AuthDbContext db,
+    TimeProvider time) : AccountPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -33,7 +34,19 @@ public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvid
     [BindProperty]
     public string? RecoveryCode { get; set; }
 
+    [BindProperty]
+    public Guid? PasskeyCeremony { get; set; }
+
+    [BindProperty]
+    public string? PasskeyCredential { get; set; }
+
     public bool AsksForSecondFactor => LoginChallenge is not null;
+
+    /// <summary>Passkeys are set up here: the page offers "sign in with a passkey".</summary>
+    public bool OffersPasskey => passkeys.Enabled;
+
+    /// <summary>The factors the second step may take (a passkey first, when the account has one).</summary>
+    public IReadOnlyList<string> SecondFactors { get; private set; } = [];
 
     /// <summary>The app the person is on the way to lets people create an account here.</summary>
     public bool OffersSignUp { get; private set; }
@@ -55,6 +68,7 @@ public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvid
         if (opened.Error is { Code: ErrorCodes.SecondFactorRequired } second)
         {
             LoginChallenge = second.Extensions?["challenge"] as string;
+            SecondFactors = second.Extensions?["factors"] as string[] ?? [];
             return Page();
         }
         if (opened.Error is { } error)
@@ -74,16 +88,70 @@ public sealed class SignInModel(LoginHandler login, AuthDbContext db, TimeProvid
             return limited;
         }
         var now = time.GetUtcNow();
-        var request = new Factors.SecondFactorRequest(LoginChallenge, Code?.Trim(), RecoveryCode?.Trim());
+        var passkey = PasskeyCeremony is null ? null
+            : new Factors.PasskeyAnswer(PasskeyCeremony, PasskeysPageModel.ParseCredential(PasskeyCredential));
+        var request = new Factors.SecondFactorRequest(LoginChallenge, passkey is null ? Code?.Trim() : null,
+            passkey is null ? RecoveryCode?.Trim() : null, passkey);
         var opened = await login.FinishSecondFactorAsync(request, SessionKinds.Browser, now, ct);
         if (opened.Error is { } error)
         {
             // A wrong code keeps the step (the challenge still counts); a spent or locked challenge starts over.
             LoginChallenge = error.Code == ErrorCodes.ChallengeInvalid ? null : LoginChallenge;
+            SecondFactors = LoginChallenge is null ? [] : await challenges.FactorsOfChallengeAsync(LoginChallenge, ct);
             return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "Enter the code from your authenticator app, or a recovery code." } : error);
         }
         await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
         return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);
+    }
+
+    /// <summary>Options for a passkey sign-in (alone), as JSON for the page's script.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken ct)
+    {
+        if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
+        {
+            return Json(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later."));
+        }
+        var begun = await passkeys.BeginAssertionAsync(null, time.GetUtcNow(), ct);
+        return begun.Error is { } refused ? Json(refused) : new JsonResult(begun.Value);
+    }
+
+    /// <summary>Options for answering the second step with one of the account's passkeys.</summary>
+    public async Task<IActionResult> OnPostSecondFactorOptionsAsync(CancellationToken ct)
+    {
+        if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
+        {
+            return Json(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later."));
+        }
+        var begun = await challenges.BeginPasskeyAsync(LoginChallenge, time.GetUtcNow(), ct);
+        return begun.Error is { } refused ? Json(refused) : new JsonResult(begun.Value);
+    }
+
+    /// <summary>A sign-in with a passkey alone: the passkey says who, and proves it was them.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        await ReadAppAsync(ct);
+        if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
+        {
+            return limited;
+        }
+        var now = time.GetUtcNow();
+        var answer = new Factors.PasskeyAnswer(PasskeyCeremony, PasskeysPageModel.ParseCredential(PasskeyCredential));
+        var opened = await login.SignInWithPasskeyAsync(answer, SessionKinds.Browser, SessionOrigin.Of(HttpContext), now, ct);
+        if (opened.Error is { } error)
+        {
+            return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "The passkey did not answer. Try again." } : error);
+        }
+        await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
+        return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);
+    }
+
+    private JsonResult Json(Error error)
+    {
+        if (error.RetryAfter is { } wait)
+        {
+            Response.SetRetryAfter(wait);
+        }
+        return new JsonResult(new { code = error.Code, detail = error.Detail }) { StatusCode = OutcomeResults.StatusOf(error.Code) };
     }
 
     /// <summary>Where "forgot password" and "create an account" go: their pages, then back to the same app.</summary>

@@ -1,0 +1,149 @@
+using AuthApp.Api.Factors;
+using AuthApp.Data;
+using AuthApp.Data.Factors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace AuthApp.Tests.InProcess;
+
+/// <summary>
+/// Passkeys through the JSON API: the options each ceremony hands the browser (what WebAuthn needs to make and use a
+/// passkey), the second step a passkey adds to a password login, step-up, and bad answers refused as problems. The
+/// ceremonies themselves, with a real authenticator, are in Integration/PasskeyBrowserTests.
+/// </summary>
+[Collection(InProcessCollection.Name)]
+public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper output)
+    : InProcessTest(servers, output, ("Passkeys:RelyingPartyId", "localhost"), ("Passkeys:Origins:0", "http://localhost"))
+{
+    [Fact]
+    public async Task Registration_asks_for_a_discoverable_passkey_that_verifies_the_person_with_no_attestation()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        using var begun = await Api.PostJsonAsync("/api/v1/user/passkeys/options", new { }, user.AccessToken);
+        var answer = await begun.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, begun.StatusCode);
+        Assert.True(Guid.TryParse(answer.GetProperty("ceremony").GetString(), out _));
+        var options = answer.GetProperty("options");
+        Assert.Equal("localhost", options.GetProperty("rp").GetProperty("id").GetString());
+        Assert.Equal(Base64Url(user.Id.ToByteArray()), options.GetProperty("user").GetProperty("id").GetString());
+        Assert.Equal("required", options.GetProperty("authenticatorSelection").GetProperty("residentKey").GetString());
+        Assert.Equal("required", options.GetProperty("authenticatorSelection").GetProperty("userVerification").GetString());
+        Assert.Equal("none", options.GetProperty("attestation").GetString());
+        Assert.True(options.GetProperty("challenge").GetString()!.Length >= 22); // 16 random bytes or more
+    }
+
+    [Fact]
+    public async Task A_passkey_alone_is_asked_for_any_discoverable_credential_with_user_verification()
+    {
+        using var begun = await Api.PostJsonAsync("/api/v1/user/login/passkey/options", new { });
+        var options = (await begun.ReadJsonAsync()).GetProperty("options");
+        Assert.Equal("localhost", options.GetProperty("rpId").GetString());
+        Assert.Equal("required", options.GetProperty("userVerification").GetString());
+        Assert.Empty(options.GetProperty("allowCredentials").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_account_with_a_passkey_needs_it_after_the_password_and_to_change_the_password()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var credentialId = await GivePasskeyAsync(user.Id);
+
+        using var login = await Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password });
+        var problem = await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "second_factor_required");
+        Assert.Equal(["passkey"], problem.GetProperty("factors").EnumerateArray().Select(f => f.GetString()));
+        var challenge = problem.GetProperty("challenge").GetString();
+        using (var begun = await Api.PostJsonAsync("/api/v1/user/login/second-factor/passkey-options", new { challenge }))
+        {
+            var allowed = (await begun.ReadJsonAsync()).GetProperty("options").GetProperty("allowCredentials");
+            Assert.Equal(Base64Url(credentialId), Assert.Single(allowed.EnumerateArray()).GetProperty("id").GetString());
+        }
+        // A code is no answer for an account whose only factor is a passkey; nor is a made-up passkey answer.
+        using (var coded = await Api.PostJsonAsync("/api/v1/user/login/second-factor", new { challenge, code = "123456" }))
+        {
+            await coded.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_code");
+        }
+        using (var forged = await Api.PostJsonAsync("/api/v1/user/login/second-factor",
+            new { challenge, passkey = new { ceremony = Guid.NewGuid(), credential = ForgedAssertion(credentialId) } }))
+        {
+            await forged.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_code");
+        }
+
+        using var changed = await Api.PutJsonAsync("/api/v1/user/update",
+            new { password = "An0ther-Strong-Passw0rd", confirm_password = "An0ther-Strong-Passw0rd", current_password = user.Password },
+            user.AccessToken);
+        var refused = await changed.AssertProblemAsync(HttpStatusCode.Forbidden, "step_up_required");
+        Assert.Contains("second_factor_passkey", refused.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_answers_are_problems_and_nothing_is_stored()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        using (var notJson = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = Guid.NewGuid(), credential = "x" }))
+        {
+            await notJson.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        }
+        using (var unknown = await Api.PostJsonAsync("/api/v1/user/login/passkey",
+            new { ceremony = Guid.NewGuid(), credential = ForgedAssertion([1, 2, 3]) }))
+        {
+            await unknown.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
+        }
+        using (var begun = await Api.PostJsonAsync("/api/v1/user/passkeys/options", new { }, user.AccessToken))
+        {
+            var ceremony = (await begun.ReadJsonAsync()).GetProperty("ceremony").GetString();
+            using var nameless = await Api.PostJsonAsync("/api/v1/user/passkeys", new { ceremony, name = "", credential = new { } },
+                user.AccessToken);
+            await nameless.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+            using var garbage = await Api.PostJsonAsync("/api/v1/user/passkeys",
+                new { ceremony, name = "Laptop", credential = new { id = "!", rawId = "!", type = "public-key", response = new { } } },
+                user.AccessToken);
+            Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        }
+        using (var renamed = await Api.PatchJsonAsync($"/api/v1/user/passkeys/{Guid.NewGuid()}", new { name = "x" }, user.AccessToken))
+        {
+            await renamed.AssertProblemAsync(HttpStatusCode.NotFound, "factor_not_found");
+        }
+        using var listed = await Api.GetAsync("/api/v1/user/passkeys", user.AccessToken);
+        Assert.Empty((await listed.ReadJsonAsync()).EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "http://127.0.0.1:5000", "domain name")]
+    [InlineData("example.com", "https://evil.test", "not on Passkeys:RelyingPartyId")]
+    [InlineData("example.com", "http://auth.example.com", "must use https")]
+    [InlineData("example.com", "https://auth.example.com/path", "not an origin")]
+    public void A_relying_party_no_browser_would_accept_stops_start_up(string rpId, string origin, string message)
+    {
+        var result = new PasskeyOptionsValidator().Validate(null, new PasskeyOptions { RelyingPartyId = rpId, Origins = [origin] });
+        Assert.True(result.Failed);
+        Assert.Contains(message, result.FailureMessage);
+        Assert.True(new PasskeyOptionsValidator().Validate(null,
+            new PasskeyOptions { RelyingPartyId = "example.com", Origins = ["https://auth.example.com"] }).Succeeded);
+    }
+
+    /// <summary>A passkey as registration would leave it (the key itself is never used here).</summary>
+    private async Task<byte[]> GivePasskeyAsync(Guid userId)
+    {
+        var credentialId = Guid.NewGuid().ToByteArray();
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        db.Passkeys.Add(new Passkey
+        {
+            Id = Guid.NewGuid(), UserId = userId, CredentialId = credentialId, PublicKey = new byte[77], Name = "Phone",
+            CreatedAt = App.Clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync();
+        return credentialId;
+    }
+
+    private static object ForgedAssertion(byte[] credentialId) => new
+    {
+        id = Base64Url(credentialId), rawId = Base64Url(credentialId), type = "public-key",
+        response = new { authenticatorData = Base64Url(new byte[37]), signature = Base64Url(new byte[70]), clientDataJSON = Base64Url("{}"u8.ToArray()) },
+        clientExtensionResults = new { },
+    };
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
