@@ -30,6 +30,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.MapStaticAssets();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseSecondFactorGate(); // Console:RequireSecondFactorForStaff
 app.UseAntiforgery();
 
 app.MapDefaultEndpoints();

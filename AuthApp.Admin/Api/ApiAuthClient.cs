@@ -7,6 +7,14 @@ public sealed class ApiAuthClient(HttpClient http)
 {
     public const string RefreshTokenHeader = "X-Refresh-Token";
 
+    /// <summary>The signed-in staff member's own second factors, with their access token.</summary>
+    public Task<ApiResult<ApiFactors>> MyFactorsAsync(string accessToken, CancellationToken ct)
+    {
+        var request = ApiCalls.Request(HttpMethod.Get, "/api/v1/user/factors");
+        request.Headers.Authorization = new("Bearer", accessToken);
+        return ApiCalls.SendAsync<ApiFactors>(http, request, ct);
+    }
+
     /// <summary>An identifier with '@' is an e-mail address, anything else a username, as the API decides too.</summary>
     public Task<ApiResult<ApiLoginResponse>> LoginAsync(string? identifier, string? password, string? clientAddress, CancellationToken ct)
     {

@@ -44,7 +44,10 @@ public sealed record ApiLoginUser(Guid Id, string Username, string Email);
 public sealed record ApiTokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
 /// <summary>A user's second factors as staff see them.</summary>
-public sealed record ApiFactors(bool Totp, DateTimeOffset? TotpConfirmedAt, int RecoveryCodesLeft);
+public sealed record ApiFactors(bool Totp, DateTimeOffset? TotpConfirmedAt, int RecoveryCodesLeft, int Passkeys = 0)
+{
+    public bool Any => Totp || Passkeys > 0;
+}
 
 public sealed record ApiMe(Guid Id, string Username, bool IsActive, bool IsStaff);
 

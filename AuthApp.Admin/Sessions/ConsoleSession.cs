@@ -25,6 +25,9 @@ public sealed class ConsoleSession
     /// <summary>Opened through AuthApp's sign-in: refreshed at its token endpoint as the console's client, ended there.</summary>
     public bool ThroughAuthApp => IdToken is not null;
 
+    /// <summary>Seen to have a second factor (<see cref="SecondFactorGate"/>): not asked again for this session.</summary>
+    public bool HasSecondFactor { get; set; }
+
     public string AccessToken { get; private set; } = "";
     public string RefreshToken { get; private set; } = "";
     public DateTimeOffset AccessExpiresAt { get; private set; }

@@ -64,6 +64,38 @@ public sealed class ConsoleSessionThroughAuthAppTests(ServiceTrustFixture fixtur
         await Expect(page).ToHaveURLAsync(new Regex("/audit$"));
     }
 
+    [Fact]
+    public async Task With_a_second_factor_required_staff_without_one_enrol_before_the_console_opens()
+    {
+        var root = await Fixture.RootAccessTokenAsync();
+        var staff = await Api.RegisterAndLoginAsync();
+        using (var granted = await Api.PostJsonAsync($"/api/v1/admin/users/{staff.Id}/grant-staff", new { }, root))
+        {
+            Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        }
+        using var console = await ConsoleInProcess.ThroughAuthAppAsync(Api, root, ApiAddress, ApiAddress, null,
+            ("Console:RequireSecondFactorForStaff", "true"));
+        var page = await _browser.NewPageAsync(console.Address);
+        await page.GotoAsync("/users");
+        await page.SignInAsync(staff.Email, staff.Password);
+        await Expect(page).ToHaveURLAsync(new Regex("/second-factor-required$"));
+        await Expect(page.Locator("#add-passkey")).ToHaveAttributeAsync("href", new Uri(ApiAddress, "/account/passkeys").ToString());
+        await page.GotoAsync("/audit");
+        await Expect(page).ToHaveURLAsync(new Regex("/second-factor-required$"));
+
+        // An authenticator app enrolled (through the API here; on AuthApp's page in life): the console opens.
+        var staffToken = (await Api.LoginAsync(staff.Email, staff.Password)).Access;
+        using var begun = await Api.PostJsonAsync("/api/v1/user/factors/totp", new { }, staffToken);
+        var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await begun.ReadJsonAsync()).GetProperty("secret").GetString()));
+        using (var confirmed = await Api.PostJsonAsync("/api/v1/user/factors/totp/confirm", new { code = totp.ComputeTotp() }, staffToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        }
+        await page.GetByRole(AriaRole.Link, new() { Name = "open the console" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/users$"));
+        await page.WaitForInteractiveAsync();
+    }
+
     /// <summary>
     /// Opens <paramref name="path"/> when the way leads through AuthApp and back: the way back is a form AuthApp's page posts
     /// itself, a navigation of its own that Chromium reports as the first one aborted. Where it ends is checked after.

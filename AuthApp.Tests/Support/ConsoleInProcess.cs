@@ -38,7 +38,7 @@ public sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiSt
     /// for it by staff (its redirect URIs name the port it will listen on), calling the API at <paramref name="api"/>.
     /// </summary>
     public static async Task<ConsoleInProcess> ThroughAuthAppAsync(HttpClient authApp, string staffToken, Uri authority, Uri api,
-        TimeProvider? sessionClock = null)
+        TimeProvider? sessionClock = null, params (string Key, string Value)[] settings)
     {
         var port = FreePort();
         var clientId = $"console-{Guid.NewGuid():N}"[..20];
@@ -52,8 +52,10 @@ public sealed class ConsoleInProcess : WebApplicationFactory<AuthApp.Admin.ApiSt
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var secret = (await created.ReadJsonAsync()).GetProperty("client_secret").GetString()!;
         return new ConsoleInProcess(api, sessionClock, port,
+        [
             ("Console:SignIn:Authority", authority.ToString()), ("AuthApp:ClientId", clientId), ("AuthApp:ClientSecret", secret),
-            ("Console:SignIn:MetadataRefreshInterval", "00:00:01"));
+            ("Console:SignIn:MetadataRefreshInterval", "00:00:01"), .. settings,
+        ]);
     }
 
     public string Address { get; }
