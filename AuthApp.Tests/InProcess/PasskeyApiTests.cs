@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AuthApp.Api.Factors;
 using AuthApp.Data;
 using AuthApp.Data.Factors;
@@ -75,6 +76,65 @@ public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper ou
             user.AccessToken);
         var refused = await changed.AssertProblemAsync(HttpStatusCode.Forbidden, "step_up_required");
         Assert.Contains("second_factor_passkey", refused.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Through_the_JSON_API_a_passkey_is_registered_signs_in_alone_finishes_a_password_login_and_a_copy_is_refused()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var passkey = new SoftPasskey("localhost", "http://localhost");
+        using (var begun = await Api.PostJsonAsync("/api/v1/user/passkeys/options", new { }, user.AccessToken))
+        {
+            var ceremony = await begun.ReadJsonAsync();
+            using var registered = await Api.PostJsonAsync("/api/v1/user/passkeys", new
+            {
+                ceremony = ceremony.GetProperty("ceremony").GetString(), name = "Bench key",
+                credential = passkey.Register(ceremony.GetProperty("options")),
+            }, user.AccessToken);
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            Assert.Equal("Bench key", (await registered.ReadJsonAsync()).GetProperty("name").GetString());
+        }
+
+        // Alone: the tokens of the passkey's account.
+        var (ceremonyId, options) = await BeginAsync("/api/v1/user/login/passkey/options", new { });
+        var answer = passkey.Assert(options);
+        using (var signedIn = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = answer }))
+        {
+            var body = await signedIn.ReadJsonAsync();
+            Assert.Equal(user.Id.ToString(), body.GetProperty("user").GetProperty("id").GetString());
+            using var me = await Api.GetAsync("/api/v1/user/me", body.GetProperty("access_token").GetString());
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+        // The same answer again: its ceremony is spent.
+        using (var replayed = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = answer }))
+        {
+            await replayed.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
+        }
+
+        // After the password: the challenge, then the passkey.
+        using var login = await Api.PostJsonAsync("/api/v1/user/login", new { email = user.Email, password = user.Password });
+        var challenge = (await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "second_factor_required")).GetProperty("challenge").GetString();
+        (ceremonyId, options) = await BeginAsync("/api/v1/user/login/second-factor/passkey-options", new { challenge });
+        using (var finished = await Api.PostJsonAsync("/api/v1/user/login/second-factor",
+            new { challenge, passkey = new { ceremony = ceremonyId, credential = passkey.Assert(options) } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        }
+
+        // A copy taken before those two uses: its counter is behind, and it is refused.
+        passkey.SignCount = 0;
+        (ceremonyId, options) = await BeginAsync("/api/v1/user/login/passkey/options", new { });
+        using var cloned = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = passkey.Assert(options) });
+        var refused = await cloned.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
+        Assert.Contains("copied", refused.GetProperty("detail").GetString());
+    }
+
+    private async Task<(string Ceremony, JsonElement Options)> BeginAsync(string path, object body)
+    {
+        using var begun = await Api.PostJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.OK, begun.StatusCode);
+        var json = await begun.ReadJsonAsync();
+        return (json.GetProperty("ceremony").GetString()!, json.GetProperty("options"));
     }
 
     [Fact]
