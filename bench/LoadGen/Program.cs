@@ -6,6 +6,8 @@
 //   LoadGen revocation <authapp> <service> <json login body> <n>
 //        n times: log in, see the service accept the access token, log out, poll the service every 5 ms until it refuses
 //        the token; prints the delay from the logout's answer: n=… p50=… p99=… max=… (ms)
+//   LoadGen login-totp <authapp> <accounts>                 two-request logins with an authenticator app (FactorLogins)
+//   LoadGen login-passkey <authapp> <origin>                passkey sign-ins with a software passkey (FactorLogins)
 // Options (environment): CLIENTS (8), SECONDS (10). Prints one line: rps=… p50=… p99=… ok=… errors=…
 using System.Diagnostics;
 using System.Text;
@@ -20,6 +22,16 @@ if (mode == "revocation")
 }
 var clients = int.Parse(Environment.GetEnvironmentVariable("CLIENTS") ?? "8");
 var seconds = double.Parse(Environment.GetEnvironmentVariable("SECONDS") ?? "10");
+if (mode == "login-totp")
+{
+    await FactorLogins.MeasureTotpAsync(url, clients, seconds, int.Parse(args[2]));
+    return;
+}
+if (mode == "login-passkey")
+{
+    await FactorLogins.MeasurePasskeyAsync(url, args[2], clients, seconds);
+    return;
+}
 var refreshStyle = mode == "refresh" ? args[2] : "";
 var chains = mode == "refresh" ? args[3].Split(',') : [];
 if (mode == "refresh" && chains.Length < clients)
