@@ -83,6 +83,7 @@ public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper ou
     {
         var user = await Api.RegisterAndLoginAsync();
         var passkey = new SoftPasskey("localhost", "http://localhost");
+        string passkeyId;
         using (var begun = await Api.PostJsonAsync("/api/v1/user/passkeys/options", new { }, user.AccessToken))
         {
             var ceremony = await begun.ReadJsonAsync();
@@ -92,7 +93,9 @@ public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper ou
                 credential = passkey.Register(ceremony.GetProperty("options")),
             }, user.AccessToken);
             Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-            Assert.Equal("Bench key", (await registered.ReadJsonAsync()).GetProperty("name").GetString());
+            var created = await registered.ReadJsonAsync();
+            Assert.Equal("Bench key", created.GetProperty("name").GetString());
+            passkeyId = created.GetProperty("id").GetString()!;
         }
 
         // Alone: the tokens of the passkey's account.
@@ -127,6 +130,23 @@ public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper ou
         using var cloned = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = passkey.Assert(options) });
         var refused = await cloned.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
         Assert.Contains("copied", refused.GetProperty("detail").GetString());
+
+        // Removing it is a change of factors: it takes step-up, here the passkey itself; then the password alone signs in.
+        passkey.SignCount = 100;
+        using (var unproven = await Api.PostJsonAsync($"/api/v1/user/passkeys/{passkeyId}/remove", new { }, user.AccessToken))
+        {
+            await unproven.AssertProblemAsync(HttpStatusCode.Forbidden, "step_up_required");
+        }
+        using (var begun = await Api.PostJsonAsync("/api/v1/user/passkeys/assertion-options", new { }, user.AccessToken))
+        {
+            var ceremony = await begun.ReadJsonAsync();
+            using var removed = await Api.PostJsonAsync($"/api/v1/user/passkeys/{passkeyId}/remove", new
+            {
+                second_factor_passkey = new { ceremony = ceremony.GetProperty("ceremony").GetString(), credential = passkey.Assert(ceremony.GetProperty("options")) },
+            }, user.AccessToken);
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        }
+        await Api.LoginAsync(user.Email, user.Password);
     }
 
     private async Task<(string Ceremony, JsonElement Options)> BeginAsync(string path, object body)

@@ -60,6 +60,12 @@ public sealed class PasskeyBrowserTests(ServiceTrustFixture fixture, ChromiumFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Use your passkey" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
 
+        // Renamed on the page (the session is minutes old, so a change of factors needs nothing more).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add or manage passkeys" }).ClickAsync();
+        await page.GetByLabel("New name for Test laptop").FillAsync("Work laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await Expect(page.Locator(".passkey-name")).ToHaveTextAsync("Work laptop");
+
         // A copy made before the last uses: its counter is behind the one AuthApp recorded, and it is refused.
         var used = Assert.Single(await authenticator.CredentialsAsync());
         Assert.True(used.GetProperty("signCount").GetInt32() >= 2);
