@@ -13,21 +13,10 @@ for project in AuthApp.Api AuthApp.MigrationService bench/LoadGen; do
   dotnet build -c Release "$project" -nologo -v q -clp:ErrorsOnly >/dev/null
 done
 out=bin/Release/net10.0
-source bench/servers.sh # $tmp, pids, cleanup; PostgreSQL and Redis on loopback; psql_, run
+source bench/servers.sh # $tmp, pids, cleanup; PostgreSQL and Redis on loopback; psql_, run, start_api
 psql_ -c "create database authdb"
-A=http://127.0.0.1:$api_port
 origin=http://localhost:$api_port # passkeys are bound to a domain name; the software passkey names this origin
-
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-export ConnectionStrings__authdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=authdb"
-export ConnectionStrings__cache="127.0.0.1:$redis_port"
-export ConnectionStrings__mail="Endpoint=smtp://127.0.0.1:9" Email__LinkBaseUrl="http://127.0.0.1/"
-(cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
-Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '/+=') Jwt__Issuer=$A/ Jwt__SigningAlgorithm=ES256 OAuth__RequireHttps=false \
-  Passkeys__RelyingPartyId=localhost Passkeys__Origins__0=$origin ASPNETCORE_URLS=$A \
-  bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
-pids+=($!)
-until curl -sf $A/api/health >/dev/null; do sleep 0.5; done
+start_api Passkeys__RelyingPartyId=localhost Passkeys__Origins__0=$origin
 
 email=bench@example.com password=Bench-Pass-Horse-42 body='{"email":"bench@example.com","password":"Bench-Pass-Horse-42"}'
 curl -sf -o /dev/null -X POST $A/api/v1/user/create -H 'Content-Type: application/json' \
@@ -46,9 +35,7 @@ run passkey gen login-passkey $A "$origin"
 
 python3 - "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" <<PY
 import sys
-R = {$(for k in "${!R[@]}"; do printf '"%s": "%s",' "$k" "${R[$k]}"; done)}
-def p(s): return dict(kv.split('=') for kv in s.split())
-def f(x): return f"{float(x):,.0f}"
+$(results_py)
 date, cores = sys.argv[1:3]
 print(f"Logins with a second factor — {date}, {cores} cores, Release, ES256, PostgreSQL + Redis on loopback, 8 clients")
 print()

@@ -46,3 +46,28 @@ PY
 # run KEY command…: the command's one-line result, kept in R[KEY] and shown as it comes.
 declare -A R
 run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }
+
+# The API as deployed — Production, started from its output folder (so its appsettings.json applies), ES256, its issuer
+# its own address — after the migration worker has made the schema in database authdb. Extra settings as arguments
+# (Name=value …). Needs $out; sets A to the API's address and returns once it is healthy. The services of a benchmark
+# reach it over loopback HTTP, with no proxy in between to say the request came over HTTPS (OAuth:RequireHttps off).
+start_api() {
+  export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+  export ConnectionStrings__authdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=authdb"
+  export ConnectionStrings__cache="127.0.0.1:$redis_port"
+  # The API refuses to start without a mail server and a link address; nothing listens there, no mail matters here.
+  export ConnectionStrings__mail="Endpoint=smtp://127.0.0.1:9" Email__LinkBaseUrl="http://127.0.0.1/"
+  (cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
+  A=http://127.0.0.1:$api_port
+  env Jwt__SigningKey="$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" Jwt__Issuer=$A/ Jwt__SigningAlgorithm=ES256 \
+    OAuth__RequireHttps=false ASPNETCORE_URLS=$A "$@" bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
+  pids+=($!)
+  until curl -sf $A/api/health >/dev/null; do sleep 0.5; done
+}
+
+# The measurements for a script's Python table: R (key → "rps=… p50=… …"), p(line) → dict, f(number) → "1,234".
+results_py() {
+  printf 'R = {'
+  for k in "${!R[@]}"; do printf '"%s": "%s",' "$k" "${R[$k]}"; done
+  printf '}\ndef p(s): return dict(kv.split("=") for kv in s.split())\ndef f(x): return f"{float(x):,.0f}"\n'
+}

@@ -16,19 +16,9 @@ done
 out=bin/Release/net10.0
 source bench/servers.sh # $tmp, pids, cleanup; PostgreSQL and Redis on loopback; psql_
 psql_ -c "create database authdb"
-api_port=${API_PORT:-55180}; aware_port=$((api_port + 20)); plain_port=$((api_port + 21))
-A=http://127.0.0.1:$api_port
+aware_port=$((api_port + 20)); plain_port=$((api_port + 21))
 
-export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-export ConnectionStrings__authdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=authdb"
-export ConnectionStrings__cache="127.0.0.1:$redis_port"
-export ConnectionStrings__mail="Endpoint=smtp://127.0.0.1:9" Email__LinkBaseUrl="http://127.0.0.1/"
-(cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
-# The services reach the API over loopback HTTP, with no proxy in between to say the request came over HTTPS.
-Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '/+=') Jwt__Issuer=$A/ Jwt__SigningAlgorithm=ES256 OAuth__RequireHttps=false \
-  ASPNETCORE_URLS=$A bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
-pids+=($!)
-until curl -sf $A/api/health >/dev/null; do sleep 0.5; done
+start_api
 
 # A staff member registers a client for the services (audience "inventory").
 email=bench@example.com password=Bench-Pass-Horse-42 body="{\"email\":\"bench@example.com\",\"password\":\"Bench-Pass-Horse-42\"}"
@@ -69,9 +59,7 @@ run latency dotnet bench/LoadGen/$out/LoadGen.dll revocation $A http://127.0.0.1
 
 python3 - "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" <<PY
 import sys
-R = {$(for k in "${!R[@]}"; do printf '"%s": "%s",' "$k" "${R[$k]}"; done)}
-def p(s): return dict(kv.split('=') for kv in s.split())
-def f(x): return f"{float(x):,.0f}"
+$(results_py)
 date, cores = sys.argv[1:3]
 print(f"Service trust — {date}, {cores} cores, Release, ES256, PostgreSQL + Redis on loopback")
 print()

@@ -6,8 +6,9 @@ namespace AuthApp.Admin.Sessions;
 /// <summary>
 /// <c>Console:RequireSecondFactorForStaff</c> (on outside Development): a staff member whose account has no second factor
 /// (an authenticator app or a passkey) gets <see cref="Path"/> instead of any console page until they enrol one. Asked of
-/// the API (their own <c>/user/factors</c>) once per console session that has one, on every page until then. An API
-/// that cannot answer lets the page through: it shows its own outage banner and can do nothing without the API anyway.
+/// the API (their own <c>/user/factors</c>) on each page request until it says yes, then not again for that console
+/// session. Fails closed: an API that cannot answer sends the page there too. The page is server-rendered without the
+/// console's navigation, so no interactive circuit can route around the check.
 /// </summary>
 public static class SecondFactorGate
 {
@@ -40,14 +41,27 @@ public static class SecondFactorGate
                 await next(http);
                 return;
             }
-            var factors = await http.RequestServices.GetRequiredService<ApiAuthClient>().MyFactorsAsync(session.AccessToken, http.RequestAborted);
-            if (factors.Value is { Any: false })
+            if (!await HasSecondFactorAsync(http, session))
             {
                 http.Response.Redirect(Path);
                 return;
             }
-            session.HasSecondFactor = factors.Value is { Any: true };
+            session.HasSecondFactor = true;
             await next(http);
         });
+    }
+
+    private static async Task<bool> HasSecondFactorAsync(HttpContext http, ConsoleSession session)
+    {
+        try
+        {
+            var token = await http.RequestServices.GetRequiredService<SessionTokens>().AccessTokenAsync(session, http.RequestAborted);
+            var factors = await http.RequestServices.GetRequiredService<ApiAuthClient>().MyFactorsAsync(token, http.RequestAborted);
+            return factors.Value is { Any: true };
+        }
+        catch (Exception e) when (e is ApiUnavailableException or ConsoleSessionEndedException)
+        {
+            return false; // closed: the page says the API could not be asked; an ended session is asked to sign in there
+        }
     }
 }

@@ -75,13 +75,14 @@ public sealed class LoginHandler(
     public async Task<Outcome<OpenedSession>> SignInWithPasskeyAsync(Factors.PasskeyAnswer? answer, string kind, SessionOrigin origin,
         DateTimeOffset now, CancellationToken ct)
     {
-        var verified = await passkeys.VerifyAssertionAsync(null, answer, now, ct);
+        var verified = await passkeys.VerifyAssertionAsync(null, Factors.PasskeyPurpose.SignIn, answer, now, ct);
         if (verified.Error is { } refused)
         {
+            telemetry.LoginFailures.Add(1);
             return refused;
         }
-        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == verified.Value, ct);
-        if (!user.IsActive)
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == verified.Value, ct);
+        if (user is not { IsActive: true })
         {
             telemetry.LoginFailures.Add(1);
             return InvalidCredentials;

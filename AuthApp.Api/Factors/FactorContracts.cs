@@ -40,6 +40,14 @@ public sealed record FactorChangeProof(string? SecondFactorCode, PasskeyAnswer? 
 /// <summary>A passkey for the second half of a login: the challenge the password half answered with.</summary>
 public sealed record LoginChallengeRequest(string? Challenge);
 
+/// <summary>What a passkey's answer is for: each ceremony serves the one it was begun for.</summary>
+public enum PasskeyPurpose
+{
+    SignIn,
+    SecondStep,
+    StepUp,
+}
+
 /// <summary>The factors a challenge may be answered with, as the challenge names them.</summary>
 public static class FactorNames
 {

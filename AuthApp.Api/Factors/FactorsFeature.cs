@@ -62,9 +62,21 @@ public static class FactorsFeature
     private static async Task<Ok<FactorsResponse>> ListAsync(AuthenticatorApps apps, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await apps.DescribeAsync(http.GetAccessToken().Ids.UserId, ct));
 
-    private static async Task<Results<Ok<TotpEnrolment>, ProblemHttpResult>> BeginAsync(AuthenticatorApps apps, TimeProvider time,
-        HttpContext http, CancellationToken ct) =>
-        (await apps.BeginAsync(http.GetAccessToken().Ids.UserId, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
+    /// <summary>
+    /// An app is a way in: for an account that already has a passkey, setting one up takes that passkey (step-up), or a
+    /// stolen token could add an app and use its codes for every later step-up. (A confirmed app refuses a second one.)
+    /// </summary>
+    private static async Task<Results<Ok<TotpEnrolment>, ProblemHttpResult>> BeginAsync(FactorChangeProof? proof, AuthenticatorApps apps,
+        StepUp stepUp, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var userId = http.GetAccessToken().Ids.UserId;
+        var now = time.GetUtcNow();
+        if (!await apps.IsEnrolledAsync(userId, ct) && await stepUp.CheckAsync(userId, proof, now, ct) is { } notProven)
+        {
+            return notProven.ToProblem(http);
+        }
+        return (await apps.BeginAsync(userId, now, ct)).ToCodeResult(http, TypedResults.Ok);
+    }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> ConfirmAsync(FactorCodeRequest request,
         AuthenticatorApps apps, TimeProvider time, HttpContext http, CancellationToken ct) =>

@@ -34,7 +34,9 @@ public sealed class LoginChallenges(
     public async Task<IReadOnlyList<string>> FactorsOfAsync(Guid userId, CancellationToken ct)
     {
         List<string> factors = await apps.IsEnrolledAsync(userId, ct) ? [FactorNames.Totp, FactorNames.RecoveryCode] : [];
-        if (passkeys.Enabled && await passkeys.AnyAsync(userId, ct))
+        // Stored passkeys count even while passkeys are switched off: such an account then cannot finish a password
+        // login (its options answer passkeys_unavailable) rather than falling back to the password alone.
+        if (await passkeys.AnyAsync(userId, ct))
         {
             factors.Insert(0, FactorNames.Passkey);
         }
@@ -67,7 +69,7 @@ public sealed class LoginChallenges(
         {
             return Invalid;
         }
-        return await passkeys.BeginAssertionAsync(challenge.UserId, now, ct);
+        return await passkeys.BeginAssertionAsync(challenge.UserId, PasskeyPurpose.SecondStep, now, ct);
     }
 
     /// <summary>The password was right: the challenge that stands in for the session, as the error the login answers with.</summary>
@@ -117,7 +119,7 @@ public sealed class LoginChallenges(
         bool right;
         if (request.Passkey is not null)
         {
-            var verified = await passkeys.VerifyAssertionAsync(user.Id, request.Passkey, now, ct);
+            var verified = await passkeys.VerifyAssertionAsync(user.Id, PasskeyPurpose.SecondStep, request.Passkey, now, ct);
             if (verified.Error is { Code: ErrorCodes.ValidationFailed or ErrorCodes.PasskeysUnavailable } unusable)
             {
                 return unusable;

@@ -44,7 +44,7 @@ public static class PasskeyEndpoints
 
     private static async Task<Results<Ok<PasskeyCeremonyResponse>, ProblemHttpResult>> LoginOptionsAsync(Passkeys passkeys,
         TimeProvider time, HttpContext http, CancellationToken ct) =>
-        (await passkeys.BeginAssertionAsync(null, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
+        (await passkeys.BeginAssertionAsync(null, PasskeyPurpose.SignIn, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(PasskeyAnswer answer, LoginHandler login,
         TimeProvider time, HttpContext http, CancellationToken ct) =>
@@ -77,7 +77,8 @@ public static class PasskeyEndpoints
 
     private static async Task<Results<Ok<PasskeyCeremonyResponse>, ProblemHttpResult>> AssertionOptionsAsync(Passkeys passkeys,
         TimeProvider time, HttpContext http, CancellationToken ct) =>
-        (await passkeys.BeginAssertionAsync(http.GetAccessToken().Ids.UserId, time.GetUtcNow(), ct)).ToCodeResult(http, TypedResults.Ok);
+        (await passkeys.BeginAssertionAsync(http.GetAccessToken().Ids.UserId, PasskeyPurpose.StepUp, time.GetUtcNow(), ct))
+            .ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<PasskeyView>, ProblemHttpResult>> RenameAsync(Guid id, PasskeyRenameRequest request,
         Passkeys passkeys, HttpContext http, CancellationToken ct) =>

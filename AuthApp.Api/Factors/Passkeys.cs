@@ -16,10 +16,9 @@ namespace AuthApp.Api.Factors;
 /// credential that verifies the person (a passkey, not a bare security key), so one can sign in alone; attestation is
 /// "none", as the big platforms send.
 /// </summary>
-public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options, ApiTelemetry telemetry)
+public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options, ILogger<Passkeys> logger)
 {
     private const string Registration = "register";
-    private const string Assertion = "assert";
     private static readonly Error Unavailable = new(ErrorCodes.PasskeysUnavailable, "Passkeys are not set up on this server.");
     private static readonly Error Expired = new(ErrorCodes.PasskeyInvalid,
         "This passkey request has expired or was already answered. Start again.");
@@ -53,7 +52,7 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
         var existing = await db.Passkeys.AsNoTracking().Where(p => p.UserId == user.Id).Select(p => p.CredentialId).ToListAsync(ct);
         if (existing.Count >= _options.MaximumPerAccount)
         {
-            return new Error(ErrorCodes.FactorExists, $"An account holds at most {_options.MaximumPerAccount} passkeys: remove one first.");
+            return TooMany;
         }
         var created = Fido.RequestNewCredential(new RequestNewCredentialParams
         {
@@ -74,18 +73,21 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
     public async Task<Outcome<PasskeyView>> FinishRegistrationAsync(Guid userId, PasskeyRegistrationRequest request,
         DateTimeOffset now, CancellationToken ct)
     {
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl))
+        if (ValidName(request.Name) is not { } name)
         {
-            return Error.Validation("name", "Give the passkey a name of 1 to 100 characters, such as the device it is on.");
+            return InvalidName;
         }
-        if (!TryRead<AuthenticatorAttestationRawResponse>(request.Credential, out var credential))
+        if (!TryRead<AuthenticatorAttestationRawResponse>(request.Credential, out var credential) || credential.Response is null)
         {
             return Error.Validation("credential", "Send the credential that navigator.credentials.create() returned, as JSON.");
         }
         if (await SpendAsync(request.Ceremony, Registration, userId, now, ct) is not { } optionsJson)
         {
             return Expired;
+        }
+        if (await db.Passkeys.CountAsync(p => p.UserId == userId, ct) >= _options.MaximumPerAccount)
+        {
+            return TooMany;
         }
         RegisteredPublicKeyCredential registered;
         try
@@ -97,7 +99,7 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
                 IsCredentialIdUniqueToUserCallback = async (p, token) => !await db.Passkeys.AnyAsync(k => k.CredentialId == p.CredentialId, token),
             }, ct);
         }
-        catch (Fido2VerificationException refused)
+        catch (Exception refused) when (refused is not OperationCanceledException)
         {
             return Refused(refused);
         }
@@ -109,15 +111,24 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
             CreatedAt = now,
         };
         db.Passkeys.Add(passkey);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) // the same credential registered at the same moment by another request
+        {
+            return new Error(ErrorCodes.PasskeyInvalid, "This passkey is already registered.");
+        }
         return new PasskeyView(passkey.Id, passkey.Name, passkey.CreatedAt, null, passkey.IsBackupEligible, passkey.IsBackedUp);
     }
 
     /// <summary>
-    /// The options for <c>navigator.credentials.get()</c>. For an account (a second factor, a step-up): its passkeys.
-    /// With none (<paramref name="userId"/> null): a sign-in with a passkey alone, any discoverable one of this site.
+    /// The options for <c>navigator.credentials.get()</c>, for one <paramref name="purpose"/> only: an answer to a
+    /// step-up's options does not finish a login. For an account (a second factor, a step-up): its passkeys. With none
+    /// (<paramref name="userId"/> null): a sign-in with a passkey alone, any discoverable one of this site.
     /// </summary>
-    public async Task<Outcome<PasskeyCeremonyResponse>> BeginAssertionAsync(Guid? userId, DateTimeOffset now, CancellationToken ct)
+    public async Task<Outcome<PasskeyCeremonyResponse>> BeginAssertionAsync(Guid? userId, PasskeyPurpose purpose, DateTimeOffset now,
+        CancellationToken ct)
     {
         if (!Enabled)
         {
@@ -139,7 +150,7 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
             AllowedCredentials = allowed,
             UserVerification = UserVerificationRequirement.Required,
         });
-        return await StartAsync(Assertion, userId, asked.ToJson(), now, ct);
+        return await StartAsync(KindOf(purpose), userId, asked.ToJson(), now, ct);
     }
 
     /// <summary>
@@ -147,17 +158,18 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
     /// <paramref name="expectedUser"/> when there is one). Its counter and backup state are recorded; a counter that does
     /// not move forward (a copied credential) is refused.
     /// </summary>
-    public async Task<Outcome<Guid>> VerifyAssertionAsync(Guid? expectedUser, PasskeyAnswer? answer, DateTimeOffset now, CancellationToken ct)
+    public async Task<Outcome<Guid>> VerifyAssertionAsync(Guid? expectedUser, PasskeyPurpose purpose, PasskeyAnswer? answer,
+        DateTimeOffset now, CancellationToken ct)
     {
         if (!Enabled)
         {
             return Unavailable;
         }
-        if (!TryRead<AuthenticatorAssertionRawResponse>(answer?.Credential, out var credential))
+        if (!TryRead<AuthenticatorAssertionRawResponse>(answer?.Credential, out var credential) || credential.Response is null)
         {
             return Error.Validation("credential", "Send the credential that navigator.credentials.get() returned, as JSON.");
         }
-        if (await SpendAsync(answer!.Ceremony, Assertion, expectedUser, now, ct) is not { } optionsJson)
+        if (await SpendAsync(answer!.Ceremony, KindOf(purpose), expectedUser, now, ct) is not { } optionsJson)
         {
             return Expired;
         }
@@ -179,31 +191,33 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
                     Task.FromResult(p.UserHandle.AsSpan().SequenceEqual(UserHandle(passkey.UserId))),
             }, ct);
         }
-        catch (Fido2VerificationException refused)
+        catch (Exception refused) when (refused is not OperationCanceledException)
         {
             return Refused(refused);
         }
-        // Only over the counter this check saw: of two answers racing with one counter value, one is recorded.
-        await db.Passkeys.Where(p => p.Id == passkey.Id && p.SignCount == passkey.SignCount)
+        // Fido2 lets a counter of 0 through whatever was stored; once a passkey has counted, 0 is a copy's answer too.
+        if (verified.SignCount == 0 && passkey.SignCount > 0)
+        {
+            return CounterBehind;
+        }
+        // Only over the counter this check saw: of two answers racing with one counter value (an original and its copy),
+        // one is recorded and the other refused.
+        var recorded = await db.Passkeys.Where(p => p.Id == passkey.Id && p.SignCount == passkey.SignCount)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(p => p.SignCount, (long)verified.SignCount)
                 .SetProperty(p => p.IsBackedUp, verified.IsBackedUp)
                 .SetProperty(p => p.LastUsedAt, now), ct);
-        return passkey.UserId;
+        return recorded == 1 ? passkey.UserId : CounterBehind;
     }
 
-    public async Task<Outcome<PasskeyView>> RenameAsync(Guid userId, Guid id, string? name, CancellationToken ct)
+    public async Task<Outcome<PasskeyView>> RenameAsync(Guid userId, Guid id, string? newName, CancellationToken ct)
     {
-        name = name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl))
+        if (ValidName(newName) is not { } name)
         {
-            return Error.Validation("name", "Give the passkey a name of 1 to 100 characters.");
+            return InvalidName;
         }
-        if (await db.Passkeys.Where(p => p.Id == id && p.UserId == userId).ExecuteUpdateAsync(set => set.SetProperty(p => p.Name, name), ct) == 0)
-        {
-            return NotFound;
-        }
-        return (await ListAsync(userId, ct)).Single(p => p.Id == id);
+        await db.Passkeys.Where(p => p.Id == id && p.UserId == userId).ExecuteUpdateAsync(set => set.SetProperty(p => p.Name, name), ct);
+        return (await ListAsync(userId, ct)).FirstOrDefault(p => p.Id == id) is { } renamed ? renamed : NotFound;
     }
 
     public async Task<Outcome<bool>> RemoveAsync(Guid userId, Guid id, CancellationToken ct)
@@ -219,6 +233,20 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
     public static byte[] UserHandle(Guid userId) => userId.ToByteArray();
 
     private static readonly Error NotFound = new(ErrorCodes.FactorNotFound, "This account has no such passkey.");
+    private static readonly Error InvalidName = Error.Validation("name", "Give the passkey a name of 1 to 100 characters, such as the device it is on.");
+    private static readonly Error CounterBehind = new(ErrorCodes.PasskeyInvalid,
+        "This passkey's signature counter went backwards, as a copied passkey's does: it is refused.");
+    private Error TooMany => new(ErrorCodes.FactorExists, $"An account holds at most {_options.MaximumPerAccount} passkeys: remove one first.");
+
+    private static string? ValidName(string? name) =>
+        name?.Trim() is { Length: > 0 and <= 100 } trimmed && !trimmed.Any(char.IsControl) ? trimmed : null;
+
+    private static string KindOf(PasskeyPurpose purpose) => purpose switch
+    {
+        PasskeyPurpose.SignIn => "sign_in",
+        PasskeyPurpose.SecondStep => "second_step",
+        _ => "step_up",
+    };
 
     private async Task<PasskeyCeremonyResponse> StartAsync(string kind, Guid? userId, string optionsJson, DateTimeOffset now,
         CancellationToken ct)
@@ -229,7 +257,8 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
         };
         db.PasskeyCeremonies.Add(ceremony);
         await db.SaveChangesAsync(ct);
-        return new PasskeyCeremonyResponse(ceremony.Id, JsonDocument.Parse(optionsJson).RootElement);
+        using var options = JsonDocument.Parse(optionsJson);
+        return new PasskeyCeremonyResponse(ceremony.Id, options.RootElement.Clone());
     }
 
     /// <summary>The ceremony's options, once: the delete that returns them is what spends it.</summary>
@@ -247,12 +276,16 @@ public sealed class Passkeys(AuthDbContext db, IOptions<PasskeyOptions> options,
         return await db.PasskeyCeremonies.Where(c => c.Id == ceremonyId).ExecuteDeleteAsync(ct) == 1 ? ceremony.OptionsJson : null;
     }
 
-    private Error Refused(Fido2VerificationException refused)
+    /// <summary>What Fido2 refused, or could not even read (malformed CBOR, a bad key or signature encoding): a 400 either way.</summary>
+    private Error Refused(Exception refused)
     {
-        telemetry.LoginFailures.Add(1);
-        return new Error(ErrorCodes.PasskeyInvalid, refused.Code == Fido2ErrorCode.InvalidSignCount
-            ? "This passkey's signature counter went backwards, as a copied passkey's does: it is refused."
-            : $"The passkey's answer was refused: {refused.Message}");
+        if (refused is Fido2VerificationException { Code: Fido2ErrorCode.InvalidSignCount })
+        {
+            return CounterBehind;
+        }
+        // The reason goes to the log only: Fido2's messages may name the configured origins.
+        logger.LogInformation("A passkey answer was refused: {Reason}", refused.Message);
+        return new Error(ErrorCodes.PasskeyInvalid, "The passkey's answer was refused (wrong site, not verified, or not a valid answer).");
     }
 
     private static bool TryRead<T>(JsonElement? json, out T value) where T : class

@@ -14,14 +14,14 @@ public sealed class StepUp(AuthenticatorApps apps, RecoveryCodes recoveryCodes, 
     public async Task<Error?> CheckAsync(Guid userId, FactorChangeProof? proof, DateTimeOffset now, CancellationToken ct)
     {
         var hasApp = await apps.IsEnrolledAsync(userId, ct);
-        var hasPasskey = passkeys.Enabled && await passkeys.AnyAsync(userId, ct);
+        var hasPasskey = await passkeys.AnyAsync(userId, ct); // counted even while passkeys are off: no silent downgrade
         if (!hasApp && !hasPasskey)
         {
             return null;
         }
         if (proof?.SecondFactorPasskey is { } answer && hasPasskey)
         {
-            var verified = await passkeys.VerifyAssertionAsync(userId, answer, now, ct);
+            var verified = await passkeys.VerifyAssertionAsync(userId, PasskeyPurpose.StepUp, answer, now, ct);
             return verified.Error;
         }
         var code = proof?.SecondFactorCode;

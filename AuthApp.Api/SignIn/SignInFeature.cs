@@ -23,6 +23,7 @@ public static class SignInFeature
         services.AddAuthentication().AddCookie(SignInCookie.Scheme, cookie => SignInCookie.Configure(cookie, environment, jwt.SessionLifetime));
         services.AddRazorPages(pages => pages.RootDirectory = "/SignIn/Pages");
         services.AddScoped<ConsentStore>();
+        services.AddScoped<FreshSignIn>();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "authapp.antiforgery";

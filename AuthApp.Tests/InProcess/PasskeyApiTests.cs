@@ -76,6 +76,9 @@ public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper ou
             user.AccessToken);
         var refused = await changed.AssertProblemAsync(HttpStatusCode.Forbidden, "step_up_required");
         Assert.Contains("second_factor_passkey", refused.GetProperty("detail").GetString());
+        // Nor can a token alone set up an authenticator app, whose codes would then pass every step-up.
+        using var app = await Api.PostJsonAsync("/api/v1/user/factors/totp", new { }, user.AccessToken);
+        await app.AssertProblemAsync(HttpStatusCode.Forbidden, "step_up_required");
     }
 
     [Fact]
@@ -130,6 +133,21 @@ public sealed class PasskeyApiTests(ServersFixture servers, ITestOutputHelper ou
         using var cloned = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = passkey.Assert(options) });
         var refused = await cloned.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
         Assert.Contains("copied", refused.GetProperty("detail").GetString());
+        // So is a counter of 0 from a passkey that has counted (Fido2 alone would let 0 through).
+        passkey.SignCount = uint.MaxValue; // the next answer says 0
+        (ceremonyId, options) = await BeginAsync("/api/v1/user/login/passkey/options", new { });
+        using (var zero = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = passkey.Assert(options) }))
+        {
+            await zero.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
+        }
+        // An answer Fido2 cannot even read (its origin is no URI) is a 400 too, not a 500.
+        passkey.Origin = "::not an origin::";
+        (ceremonyId, options) = await BeginAsync("/api/v1/user/login/passkey/options", new { });
+        using (var unreadable = await Api.PostJsonAsync("/api/v1/user/login/passkey", new { ceremony = ceremonyId, credential = passkey.Assert(options) }))
+        {
+            await unreadable.AssertProblemAsync(HttpStatusCode.BadRequest, "passkey_invalid");
+        }
+        passkey.Origin = "http://localhost";
 
         // Removing it is a change of factors: it takes step-up, here the passkey itself; then the password alone signs in.
         passkey.SignCount = 100;

@@ -79,6 +79,7 @@ public sealed class ConsoleSessionThroughAuthAppTests(ServiceTrustFixture fixtur
         await page.GotoAsync("/users");
         await page.SignInAsync(staff.Email, staff.Password);
         await Expect(page).ToHaveURLAsync(new Regex("/second-factor-required$"));
+        await Expect(page.GetByRole(AriaRole.Navigation)).ToHaveCountAsync(0); // no console links around the check
         await Expect(page.Locator("#add-passkey")).ToHaveAttributeAsync("href", new Uri(ApiAddress, "/account/passkeys").ToString());
         await page.GotoAsync("/audit");
         await Expect(page).ToHaveURLAsync(new Regex("/second-factor-required$"));

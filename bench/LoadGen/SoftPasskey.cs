@@ -17,6 +17,9 @@ public sealed class SoftPasskey(string rpId, string origin)
 
     public byte[] CredentialId { get; } = RandomNumberGenerator.GetBytes(16);
 
+    /// <summary>The page's origin it names in its answers (a test may make it wrong).</summary>
+    public string Origin { get; set; } = origin;
+
     /// <summary>The counter the next answer reports less one; set it back to act as a copy made earlier.</summary>
     public uint SignCount { get; set; }
 
@@ -58,7 +61,7 @@ public sealed class SoftPasskey(string rpId, string origin)
     }
 
     private byte[] ClientData(string type, string challenge) =>
-        JsonSerializer.SerializeToUtf8Bytes(new { type, challenge, origin, crossOrigin = false });
+        JsonSerializer.SerializeToUtf8Bytes(new { type, challenge, origin = Origin, crossOrigin = false });
 
     private static byte[] Counter(uint count) => [(byte)(count >> 24), (byte)(count >> 16), (byte)(count >> 8), (byte)count];
 

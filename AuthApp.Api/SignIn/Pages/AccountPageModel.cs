@@ -25,6 +25,16 @@ public abstract class AccountPageModel : PageModel
             : Refuse(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later.", RetryAfter: gate.RetryAfter));
     }
 
+    /// <summary>An error for the page's script (passkey options): its code and message, with the status the JSON API gives it.</summary>
+    protected JsonResult JsonProblem(Error error)
+    {
+        if (error.RetryAfter is { } wait)
+        {
+            Response.SetRetryAfter(wait);
+        }
+        return new JsonResult(new { code = error.Code, detail = error.Detail }) { StatusCode = OutcomeResults.StatusOf(error.Code) };
+    }
+
     /// <summary>The form again, with the error's message or field messages and its status (429 and Retry-After when waiting helps).</summary>
     protected PageResult Refuse(Error error)
     {

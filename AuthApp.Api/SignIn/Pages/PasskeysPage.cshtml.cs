@@ -9,16 +9,13 @@ namespace AuthApp.Api.SignIn.Pages;
 
 /// <summary>
 /// "Passkeys" on the account page: add one with the browser's own UI, rename or remove one — the JSON routes' code
-/// (<see cref="Passkeys"/>) for the signed-in person. A change needs a recent sign-in when the account has a second
-/// factor: this browser's session must have been opened (with that factor) within <see cref="RecentSignIn"/>, like a
-/// "sudo mode"; otherwise the page asks the person to sign in again.
+/// (<see cref="Passkeys"/>) for the signed-in person. Adding or removing one needs a recent sign-in when the account has a
+/// second factor (<see cref="FreshSignIn"/>); otherwise the page asks the person to sign in again.
 /// </summary>
 [Authorize(AuthenticationSchemes = SignInCookie.Scheme)]
-public sealed class PasskeysPageModel(Passkeys passkeys, LoginChallenges challenges, AuthDbContext db, TimeProvider time)
+public sealed class PasskeysPageModel(Passkeys passkeys, FreshSignIn freshSignIn, AuthDbContext db, TimeProvider time)
     : AccountPageModel
 {
-    public static readonly TimeSpan RecentSignIn = TimeSpan.FromMinutes(10);
-
     public bool Enabled => passkeys.Enabled;
 
     public IReadOnlyList<PasskeyView> Keys { get; private set; } = [];
@@ -44,11 +41,11 @@ public sealed class PasskeysPageModel(Passkeys passkeys, LoginChallenges challen
     {
         if (await RefuseStaleAsync(ct) is { } stale)
         {
-            return Problem(stale);
+            return JsonProblem(stale);
         }
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == Ids.UserId, ct);
         var begun = await passkeys.BeginRegistrationAsync(user, time.GetUtcNow(), ct);
-        return begun.Error is { } refused ? Problem(refused) : new JsonResult(begun.Value);
+        return begun.Error is { } refused ? JsonProblem(refused) : new JsonResult(begun.Value);
     }
 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
@@ -92,7 +89,8 @@ public sealed class PasskeysPageModel(Passkeys passkeys, LoginChallenges challen
         }
         try
         {
-            return JsonDocument.Parse(text).RootElement;
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.Clone();
         }
         catch (JsonException)
         {
@@ -102,29 +100,13 @@ public sealed class PasskeysPageModel(Passkeys passkeys, LoginChallenges challen
 
     private async Task<Error?> RefuseStaleAsync(CancellationToken ct)
     {
-        NeedsFreshSignIn = await IsStaleAsync(ct);
-        return NeedsFreshSignIn
-            ? new Error(ErrorCodes.StepUpRequired, "To change your passkeys, sign out and sign in again (with your second factor) first.")
-            : null;
+        NeedsFreshSignIn = await freshSignIn.IsStaleAsync(Ids.UserId, Ids.SessionId, ct);
+        return NeedsFreshSignIn ? FreshSignIn.Stale : null;
     }
-
-    private async Task<bool> IsStaleAsync(CancellationToken ct)
-    {
-        var (userId, sessionId) = Ids;
-        if ((await challenges.FactorsOfAsync(userId, ct)).Count == 0)
-        {
-            return false;
-        }
-        var openedAt = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (DateTimeOffset?)s.CreatedAt).SingleOrDefaultAsync(ct);
-        return openedAt is null || openedAt < time.GetUtcNow() - RecentSignIn;
-    }
-
-    private JsonResult Problem(Error error) =>
-        new(new { code = error.Code, detail = error.Detail }) { StatusCode = OutcomeResults.StatusOf(error.Code) };
 
     private async Task ReadStateAsync(CancellationToken ct)
     {
         Keys = await passkeys.ListAsync(Ids.UserId, ct);
-        NeedsFreshSignIn = await IsStaleAsync(ct);
+        NeedsFreshSignIn = await freshSignIn.IsStaleAsync(Ids.UserId, Ids.SessionId, ct);
     }
 }

@@ -98,7 +98,7 @@ public sealed class SignInModel(LoginHandler login, Factors.Passkeys passkeys, F
             // A wrong code keeps the step (the challenge still counts); a spent or locked challenge starts over.
             LoginChallenge = error.Code == ErrorCodes.ChallengeInvalid ? null : LoginChallenge;
             SecondFactors = LoginChallenge is null ? [] : await challenges.FactorsOfChallengeAsync(LoginChallenge, ct);
-            return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "Enter the code from your authenticator app, or a recovery code." } : error);
+            return Refuse(error.Fields is { Count: > 0 } ? error with { Fields = null, Detail = "Answer with your passkey, the code from your authenticator app, or a recovery code." } : error);
         }
         await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
         return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);
@@ -109,10 +109,10 @@ public sealed class SignInModel(LoginHandler login, Factors.Passkeys passkeys, F
     {
         if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
         {
-            return Json(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later."));
+            return JsonProblem(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later."));
         }
-        var begun = await passkeys.BeginAssertionAsync(null, time.GetUtcNow(), ct);
-        return begun.Error is { } refused ? Json(refused) : new JsonResult(begun.Value);
+        var begun = await passkeys.BeginAssertionAsync(null, Factors.PasskeyPurpose.SignIn, time.GetUtcNow(), ct);
+        return begun.Error is { } refused ? JsonProblem(refused) : new JsonResult(begun.Value);
     }
 
     /// <summary>Options for answering the second step with one of the account's passkeys.</summary>
@@ -120,10 +120,10 @@ public sealed class SignInModel(LoginHandler login, Factors.Passkeys passkeys, F
     {
         if (await ThrottleAsync(AddressThrottleFilter.Login, o => o.LoginPerAddress) is { } limited)
         {
-            return Json(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later."));
+            return JsonProblem(new Error(ErrorCodes.RateLimited, "Too many attempts from this address; try again later."));
         }
         var begun = await challenges.BeginPasskeyAsync(LoginChallenge, time.GetUtcNow(), ct);
-        return begun.Error is { } refused ? Json(refused) : new JsonResult(begun.Value);
+        return begun.Error is { } refused ? JsonProblem(refused) : new JsonResult(begun.Value);
     }
 
     /// <summary>A sign-in with a passkey alone: the passkey says who, and proves it was them.</summary>
@@ -143,15 +143,6 @@ public sealed class SignInModel(LoginHandler login, Factors.Passkeys passkeys, F
         }
         await SignInCookie.SignInAsync(HttpContext, opened.Value!, now);
         return LocalRedirect(SignInPaths.IsAllowedReturn(ReturnUrl) ? ReturnUrl! : SignInPaths.Account);
-    }
-
-    private JsonResult Json(Error error)
-    {
-        if (error.RetryAfter is { } wait)
-        {
-            Response.SetRetryAfter(wait);
-        }
-        return new JsonResult(new { code = error.Code, detail = error.Detail }) { StatusCode = OutcomeResults.StatusOf(error.Code) };
     }
 
     /// <summary>Where "forgot password" and "create an account" go: their pages, then back to the same app.</summary>

@@ -10,7 +10,8 @@ namespace AuthApp.Api.SignIn.Pages;
 /// (<see cref="AuthenticatorApps"/>), for the signed-in person.
 /// </summary>
 [Authorize(AuthenticationSchemes = SignInCookie.Scheme)]
-public sealed class TwoStepModel(AuthenticatorApps apps, RecoveryCodes recoveryCodes, TimeProvider time) : AccountPageModel
+public sealed class TwoStepModel(AuthenticatorApps apps, RecoveryCodes recoveryCodes, FreshSignIn freshSignIn, TimeProvider time)
+    : AccountPageModel
 {
     public bool Enrolled { get; private set; }
 
@@ -34,6 +35,13 @@ public sealed class TwoStepModel(AuthenticatorApps apps, RecoveryCodes recoveryC
 
     public async Task<IActionResult> OnPostBeginAsync(CancellationToken ct)
     {
+        // An account with a passkey sets an app up only from a recent sign-in (a confirmed app refuses a second anyway).
+        var (userId, sessionId) = SignInCookie.Read(User)!.Value;
+        if (!await apps.IsEnrolledAsync(userId, ct) && await freshSignIn.IsStaleAsync(userId, sessionId, ct))
+        {
+            await ReadStateAsync(ct);
+            return Refuse(FreshSignIn.Stale);
+        }
         var begun = await apps.BeginAsync(UserId, time.GetUtcNow(), ct);
         await ReadStateAsync(ct);
         if (begun.Error is { } refused)
