@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AuthApp and ASP.NET Core Identity (bench/IdentityPeer: MapIdentityApi, bearer tokens) side by side, as deployed:
+# AuthApp and ASP.NET Core Identity (bench/IdentityPeer: MapIdentityApi, bearer tokens, a pooled DbContext) side by side, as deployed:
 # Release builds run with `dotnet <dll>` straight on a PostgreSQL and a Redis this script starts on loopback in a
 # temp dir (the machine's postgres and redis-server; no AppHost, no dashboard, no telemetry export), both on the
 # same PostgreSQL server (databases authdb and identitydb). The same generators drive both:
