@@ -10,7 +10,10 @@ public sealed class HashingConcurrencyOptions
 {
     public const string Section = "Passwords:Hashing";
 
-    /// <summary>0 means one less than the number of cores (at least 1).</summary>
+    /// <summary>
+    /// 0 means as many as the cores when the hashing threads run at a lower priority (<see cref="LowerPriority"/>), one
+    /// less than the cores (at least 1) when they do not.
+    /// </summary>
     [Range(0, 1024)]
     public int MaxConcurrentHashes { get; set; }
 
@@ -18,5 +21,12 @@ public sealed class HashingConcurrencyOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public int EffectiveConcurrency => MaxConcurrentHashes > 0 ? MaxConcurrentHashes : Math.Max(1, Environment.ProcessorCount - 1);
+    /// <summary>
+    /// Hashes run on threads of a lower OS priority than the requests' (<see cref="HashingThreads"/>), so that they use
+    /// the cores only while nothing else needs them.
+    /// </summary>
+    public bool LowerPriority { get; set; } = true;
+
+    public int EffectiveConcurrency => MaxConcurrentHashes > 0 ? MaxConcurrentHashes
+        : LowerPriority ? Environment.ProcessorCount : Math.Max(1, Environment.ProcessorCount - 1);
 }

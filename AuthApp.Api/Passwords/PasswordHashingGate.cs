@@ -4,12 +4,13 @@ using Microsoft.Extensions.Options;
 namespace AuthApp.Api.Passwords;
 
 /// <summary>
-/// Argon2id takes ~19 MiB and tens of milliseconds of a core per call. Bounding how many run at once
-/// (one less than the cores by default) keeps a login flood from starving token checks and reads:
+/// Argon2id takes ~19 MiB and ~15 ms of a core per call. Bounding how many run at once (as many as the cores, on
+/// threads of a lower priority: <see cref="HashingThreads"/>) keeps a login flood from starving token checks and reads:
 /// excess logins wait in a queue, then get <see cref="ErrorCodes.ServerBusy"/> rather than taking the whole machine.
 /// The API hashes and verifies passwords only through here; each slot has its warm Argon2id workspace.
 /// </summary>
-public sealed class PasswordHashingGate(PasswordHasher hasher, IOptions<HashingConcurrencyOptions> options, ApiTelemetry telemetry)
+public sealed class PasswordHashingGate(PasswordHasher hasher, HashingThreads threads, IOptions<HashingConcurrencyOptions> options,
+    ApiTelemetry telemetry)
 {
     private static readonly Error Busy = new(ErrorCodes.ServerBusy,
         "Too many password checks are in progress; retry shortly.", RetryAfter: TimeSpan.FromSeconds(1));
@@ -47,7 +48,7 @@ public sealed class PasswordHashingGate(PasswordHasher hasher, IOptions<HashingC
         }
         try
         {
-            return work();
+            return await threads.RunAsync(work);
         }
         finally
         {

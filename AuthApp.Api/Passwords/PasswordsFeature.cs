@@ -13,6 +13,12 @@ public static class PasswordsFeature
         services.AddOptions<HashingConcurrencyOptions>().BindConfiguration(HashingConcurrencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PasswordHashingGate>();
+        services.AddSingleton(sp =>
+        {
+            var concurrency = sp.GetRequiredService<IOptions<HashingConcurrencyOptions>>().Value;
+            return new HashingThreads(concurrency.EffectiveConcurrency, concurrency.LowerPriority,
+                sp.GetRequiredService<ILogger<HashingThreads>>());
+        });
         // One warm Argon2id workspace per hashing slot (PasswordHasher takes it; see Argon2idWorkspacePool).
         services.AddSingleton(sp => new Argon2idWorkspacePool(
             sp.GetRequiredService<IOptions<PasswordHashingOptions>>().Value.MemorySizeKiB,
