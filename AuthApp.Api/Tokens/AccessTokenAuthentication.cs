@@ -15,13 +15,15 @@ public static class AccessTokenAuthentication
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService, RevocationStore>((bearer, tokens, revocations) =>
+            .Configure<TokenService, RevocationStore, TimeProvider>((bearer, tokens, revocations, time) =>
             {
                 bearer.MapInboundClaims = false;
-                foreach (var handler in bearer.TokenHandlers.OfType<JsonWebTokenHandler>())
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new RememberingTokenHandler(tokens, time)
                 {
-                    handler.MaximumTokenSizeInBytes = TokenService.MaximumTokenBytes;
-                }
+                    MapInboundClaims = false,
+                    MaximumTokenSizeInBytes = TokenService.MaximumTokenBytes,
+                });
                 bearer.TokenValidationParameters = tokens.ValidationParameters;
                 bearer.Events = new JwtBearerEvents
                 {

@@ -108,20 +108,23 @@ public sealed class TokenService
     /// </summary>
     public async Task<IssuedToken?> ReadAnyTokenAsync(string token)
     {
-        if (_verified.TryGet(token, out var known))
+        if (_verified.TryGet(token, out var known) && _signer.StillVerifies(known.Kid))
         {
-            return known.ExpiresAt >= _time.GetUtcNow() - _options.ClockSkew ? known : null;
+            return known.Issued.ExpiresAt >= _time.GetUtcNow() - _options.ClockSkew ? known.Issued : null;
         }
         var result = await _handler.ValidateTokenAsync(token, _anyAudience.Value);
         var issued = result.IsValid ? IssuedToken.TryRead(result.ClaimsIdentity, _time.GetUtcNow() + _options.ClockSkew) : null;
         if (issued is not null)
         {
-            _verified.Remember(token, issued);
+            _verified.Remember(token, (issued, (result.SecurityToken as JsonWebToken)?.Kid));
         }
         return issued;
     }
 
-    private readonly VerifiedTokens _verified = new();
+    private readonly VerifiedTokens<(IssuedToken Issued, string? Kid)> _verified = new();
+
+    /// <summary>The signer's answer to whether a key still verifies (for remembered verifications).</summary>
+    public bool StillVerifies(string? kid) => _signer.StillVerifies(kid);
 
     private readonly Lazy<TokenValidationParameters> _anyAudience;
 

@@ -21,6 +21,12 @@ public interface ITokenSigner
     void ConfigureValidation(TokenValidationParameters parameters);
 
     /// <summary>
+    /// Whether the key named <paramref name="kid"/> (null for the shared secret) still verifies tokens now, without
+    /// loading anything: a remembered verification (<see cref="VerifiedTokens{T}"/>) counts only while it does.
+    /// </summary>
+    bool StillVerifies(string? kid);
+
+    /// <summary>
     /// Makes a new signing key now, or says why this signer cannot. <paramref name="audit"/>, when given, is written in
     /// the same transaction as the new key, with the new key's kid as its subject.
     /// </summary>

@@ -53,6 +53,8 @@ public sealed class KeyRing(
     public void ConfigureValidation(TokenValidationParameters parameters) =>
         parameters.IssuerSigningKeyResolver = (_, _, kid, _) => ResolveVerificationKeys(kid);
 
+    public bool StillVerifies(string? kid) => kid is not null && Loaded.Verification.ContainsKey(kid);
+
     private IEnumerable<SecurityKey> ResolveVerificationKeys(string? kid)
     {
         if (kid is null)

@@ -19,5 +19,7 @@ public sealed class SharedSecretSigner(IOptions<JwtOptions> options) : ITokenSig
     /// <summary>The one key, set directly: the handler then skips key resolution per token (measured ~35% of /user/me).</summary>
     public void ConfigureValidation(TokenValidationParameters parameters) => parameters.IssuerSigningKey = _key;
 
+    public bool StillVerifies(string? kid) => true; // the one secret, for the process's life
+
     public Task<Outcome<SigningKeyInfo>> RotateAsync(AuditEntry? audit, CancellationToken ct) => Task.FromResult<Outcome<SigningKeyInfo>>(CannotRotate);
 }
