@@ -30,8 +30,9 @@ psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAt "$@"; }
 
 # wrk with a Lua script → one line "rps=… p50=… p99=… ok=… errors=…", like bench/LoadGen. Arguments: connections, script, url.
 wrk_run() {
-  wrk -t2 -c"$1" -d"${SECONDS_PER_RUN:-10}"s --latency -s "$2" "$3" >"$tmp/wrk.txt"
-  python3 - "$tmp/wrk.txt" <<'PY'
+  local out; out=$(mktemp "$tmp/wrk-XXXX") # its own file: two runs may go at once (bench/sizing.sh)
+  wrk -t2 -c"$1" -d"${SECONDS_PER_RUN:-10}"s --latency -s "$2" "$3" >"$out"
+  python3 - "$out" <<'PY'
 import re,sys
 t=open(sys.argv[1]).read()
 def ms(v,u): return float(v)*{'us':0.001,'ms':1,'s':1000}[u]
@@ -47,6 +48,10 @@ PY
 declare -A R
 run() { local key=$1; shift; echo "  $key…" >&2; R[$key]=$("$@"); echo "    ${R[$key]}" >&2; }
 
+# The deployment's one secret (HS256's key; under ES256 it seals the key ring's private keys): every API process of a
+# benchmark gets the same, as replicas do.
+deployment_secret=$(head -c 48 /dev/urandom | base64 | tr -d '/+=')
+
 # The API as deployed — Production, started from its output folder (so its appsettings.json applies), ES256, its issuer
 # its own address — after the migration worker has made the schema in database authdb. Extra settings as arguments
 # (Name=value …). Needs $out; sets A to the API's address and returns once it is healthy. The services of a benchmark
@@ -59,7 +64,7 @@ start_api() {
   export ConnectionStrings__mail="Endpoint=smtp://127.0.0.1:9" Email__LinkBaseUrl="http://127.0.0.1/"
   (cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
   A=http://127.0.0.1:$api_port
-  env Jwt__SigningKey="$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" Jwt__Issuer=$A/ Jwt__SigningAlgorithm=ES256 \
+  env Jwt__SigningKey="$deployment_secret" Jwt__Issuer=$A/ Jwt__SigningAlgorithm=ES256 \
     OAuth__RequireHttps=false ASPNETCORE_URLS=$A "$@" bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
   pids+=($!)
   until curl -sf $A/api/health >/dev/null; do sleep 0.5; done

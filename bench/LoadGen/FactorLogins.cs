@@ -107,20 +107,21 @@ static class FactorLogins
 /// <summary>N clients, each starting its next iteration when the last ended; prints rps=… p50=… p99=… ok=… errors=….</summary>
 static class ClosedLoop
 {
-    public static Task RunAsync(int clients, double seconds, Func<int, Task<bool>> iteration) =>
-        RunAsync(clients, seconds, (n, _) => iteration(n));
+    public static Task RunAsync(int clients, double seconds, Func<int, Task<bool>> iteration, Func<int, bool>? done = null) =>
+        RunAsync(clients, seconds, (n, _) => iteration(n), done);
 
-    public static async Task RunAsync(int clients, double seconds, Func<int, int, Task<bool>> iteration)
+    /// <param name="done">Ends a client's run before its time when true for its index (its share of the work done).</param>
+    public static async Task RunAsync(int clients, double seconds, Func<int, int, Task<bool>> iteration, Func<int, bool>? done = null)
     {
         var latencies = new List<double>[clients];
         var errors = new int[clients];
         var counter = 0;
         var clock = Stopwatch.StartNew();
-        var end = TimeSpan.FromSeconds(seconds);
+        var end = seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
             var mine = latencies[client] = [];
-            while (clock.Elapsed < end)
+            while (clock.Elapsed < end && done?.Invoke(client) != true)
             {
                 var started = clock.Elapsed;
                 var ok = await iteration(Interlocked.Increment(ref counter), client);

@@ -8,6 +8,7 @@
 //        the token; prints the delay from the logout's answer: n=… p50=… p99=… max=… (ms)
 //   LoadGen login-totp <authapp> <accounts>                 two-request logins with an authenticator app (FactorLogins)
 //   LoadGen login-passkey <authapp> <origin>                passkey sign-ins with a software passkey (FactorLogins)
+//   LoadGen sessions <authapp> <json login body> <n> <file> / LoadGen logout <authapp> <file>   (Sessions)
 // Options (environment): CLIENTS (8), SECONDS (10). Prints one line: rps=… p50=… p99=… ok=… errors=…
 using System.Diagnostics;
 using System.Text;
@@ -22,6 +23,16 @@ if (mode == "revocation")
 }
 var clients = int.Parse(Environment.GetEnvironmentVariable("CLIENTS") ?? "8");
 var seconds = double.Parse(Environment.GetEnvironmentVariable("SECONDS") ?? "10");
+if (mode == "sessions")
+{
+    await Sessions.CreateAsync(url, args[2], int.Parse(args[3]), args[4]);
+    return;
+}
+if (mode == "logout")
+{
+    await Sessions.LogoutAsync(url, args[2], clients);
+    return;
+}
 if (mode == "login-totp")
 {
     await FactorLogins.MeasureTotpAsync(url, clients, seconds, int.Parse(args[2]));
