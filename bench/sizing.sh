@@ -102,7 +102,7 @@ both() { # phase: the phase on both APIs at once; the lines' rates and counts su
   python3 - "$tmp/one.txt" "$tmp/two.txt" <<'PY'
 import sys
 a, b = (dict(kv.split("=") for kv in open(f).read().split()) for f in sys.argv[1:3])
-print(" ".join(f"{k}={float(a[k]) + float(b[k]) if k in ('rps', 'ok', 'errors') else max(float(a[k]), float(b[k]))}" for k in a))
+print(" ".join(f"{k}={(float(a[k]) + float(b[k]) if k in ('rps', 'ok', 'errors') else max(float(a[k]), float(b[k]))):.2f}" for k in a))
 PY
 }
 echo "measuring, two API processes…" >&2
