@@ -22,8 +22,8 @@ public sealed class HashingConcurrencyOptions
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Hashes run on threads of a lower OS priority than the requests' (<see cref="HashingThreads"/>), so that they use
-    /// the cores only while nothing else needs them.
+    /// Every hashing slot but the first runs on a thread of a lower OS priority than the requests'
+    /// (<see cref="HashingThreads"/>), so that the extra slots use the cores only while nothing else needs them.
     /// </summary>
     public bool LowerPriority { get; set; } = true;
 

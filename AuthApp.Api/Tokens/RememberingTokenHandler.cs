@@ -23,7 +23,8 @@ public sealed class RememberingTokenHandler(TokenService tokens, TimeProvider ti
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         if (_verified.TryGet(token, out var known) && tokens.StillVerifies(known.Token.Kid)
-            && known.Token.ValidTo >= time.GetUtcNow().UtcDateTime - tokens.Options.ClockSkew)
+            && known.Token.ValidTo >= time.GetUtcNow().UtcDateTime - tokens.Options.ClockSkew
+            && IsFor(known.Token, validationParameters))
         {
             return new TokenValidationResult
             {
@@ -41,4 +42,12 @@ public sealed class RememberingTokenHandler(TokenService tokens, TimeProvider ti
         }
         return result;
     }
+
+    /// <summary>
+    /// The issuer and audience the caller asks for, checked again on a remembered token: one handler serves one set of
+    /// validation settings, and this keeps it so should another ever pass different ones.
+    /// </summary>
+    private static bool IsFor(JsonWebToken token, TokenValidationParameters parameters) =>
+        (parameters.ValidIssuer is null || token.Issuer == parameters.ValidIssuer)
+        && (parameters.ValidAudience is null || token.Audiences.Contains(parameters.ValidAudience));
 }

@@ -13,7 +13,10 @@ namespace AuthApp.Api.Tokens;
 /// </summary>
 public sealed class VerifiedTokens<T>
 {
-    /// <summary>About 1.5 KiB each (the token as key, its claims as value): a few MiB at most.</summary>
+    /// <summary>
+    /// A few KiB each (the token as key; its claims, and for the bearer check the parsed token, as value): some 10–20 MiB
+    /// per cache when full.
+    /// </summary>
     public const int Capacity = 4096;
 
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);

@@ -10,14 +10,19 @@ namespace AuthApp.Tests.Unit;
 public class HashingThreadsTests
 {
     [Fact]
-    public async Task Hashes_run_on_threads_of_a_lower_priority_than_the_callers()
+    public async Task The_first_slot_hashes_at_the_callers_priority_and_the_others_lower()
     {
-        using var threads = new HashingThreads(1, lowerPriority: true, NullLogger<HashingThreads>.Instance);
+        using var threads = new HashingThreads(2, lowerPriority: true, NullLogger<HashingThreads>.Instance);
 
-        var (name, nice) = await threads.RunAsync(() => (Thread.CurrentThread.Name, NiceOfThisThread()));
+        // Both threads busy at once (each waits for the other), so each reports its own name and nice value.
+        using var both = new Barrier(2);
+        var seen = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => threads.RunAsync(() =>
+        {
+            both.SignalAndWait(TimeSpan.FromSeconds(10));
+            return $"{Thread.CurrentThread.Name} nice {NiceOfThisThread()}";
+        })));
 
-        Assert.Equal("password-hashing-0", name);
-        Assert.Equal(HashingThreads.LinuxNice, nice);
+        Assert.Equal(["password-hashing-0 nice 0", $"password-hashing-1 nice {HashingThreads.LinuxNice}"], seen.Order().ToArray());
         Assert.Equal(0, NiceOfThisThread()); // the caller's own thread is untouched
 
         // Whatever the thread pool starts after hashes have run, it starts at normal priority.
@@ -30,12 +35,41 @@ public class HashingThreadsTests
     }
 
     [Fact]
+    public async Task Work_queued_before_disposal_finishes_and_work_after_it_is_refused()
+    {
+        var threads = new HashingThreads(1, lowerPriority: true, NullLogger<HashingThreads>.Instance);
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var running = threads.RunAsync(() =>
+        {
+            started.Set();
+            release.Wait(TimeSpan.FromSeconds(10));
+            return 1;
+        });
+        var queued = threads.RunAsync(() => 2);
+        started.Wait(TimeSpan.FromSeconds(10));
+
+        threads.Dispose();
+        release.Set();
+
+        Assert.Equal(1, await running);
+        Assert.Equal(2, await queued);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => threads.RunAsync(() => 3));
+    }
+
+    [Fact]
     public async Task Without_the_lower_priority_hashes_run_at_the_callers_priority()
     {
         var callers = NiceOfThisThread();
-        using var threads = new HashingThreads(1, lowerPriority: false, NullLogger<HashingThreads>.Instance);
+        using var threads = new HashingThreads(2, lowerPriority: false, NullLogger<HashingThreads>.Instance);
 
-        Assert.Equal(callers, await threads.RunAsync(NiceOfThisThread));
+        using var both = new Barrier(2);
+        var seen = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => threads.RunAsync(() =>
+        {
+            both.SignalAndWait(TimeSpan.FromSeconds(10));
+            return NiceOfThisThread();
+        })));
+        Assert.All(seen, nice => Assert.Equal(callers, nice));
     }
 
     [Fact]
