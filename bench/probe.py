@@ -67,7 +67,11 @@ def snapshot():
     apis = [int(p) for p in os.environ["API_PIDS"].split()]
     commits, rows, wal_bytes = psql("select xact_commit, tup_inserted + tup_updated + tup_deleted, "
                                     "pg_current_wal_lsn() - '0/0' from pg_stat_database where datname = current_database()")
-    wal_records, wal_syncs = psql("select wal_records, wal_sync from pg_stat_wal")
+    # pg_stat_wal as JSON: PostgreSQL 18 moved the sync count out of it (to pg_stat_io); then no syncs are reported.
+    wal = json.loads(subprocess.run(["psql", "-h", "127.0.0.1", "-p", os.environ["PG_PORT"], "-U", "postgres", "-d",
+                                     os.environ.get("PG_DB", "authdb"), "-qAt", "-c", "select to_jsonb(w) from pg_stat_wal w"],
+                                    capture_output=True, text=True, check=True).stdout)
+    wal_records, wal_syncs = float(wal["wal_records"]), float(wal.get("wal_sync", "nan"))
     used, keys, commands = redis_info()
     return {
         "api": sum(tree_ticks(table, p) for p in apis), "pg": tree_ticks(table, int(os.environ["PG_PID"])),

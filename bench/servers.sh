@@ -65,7 +65,7 @@ start_api() {
   (cd AuthApp.MigrationService/$out && dotnet AuthApp.MigrationService.dll) >"$tmp/migrations.log" 2>&1
   A=http://127.0.0.1:$api_port
   env Jwt__SigningKey="$deployment_secret" Jwt__Issuer=$A/ Jwt__SigningAlgorithm=ES256 \
-    OAuth__RequireHttps=false ASPNETCORE_URLS=$A "$@" bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api.log" 2>&1 &
+    OAuth__RequireHttps=false ASPNETCORE_URLS=$A "$@" bash -c "cd AuthApp.Api/$out && exec dotnet AuthApp.Api.dll" >"$tmp/api-$api_port.log" 2>&1 &
   pids+=($!)
   until curl -sf $A/api/health >/dev/null; do sleep 0.5; done
 }

@@ -58,7 +58,9 @@ measure() {
   echo "  $key…" >&2
   probe snapshot >"$tmp/before.json"
   local line; line=$("$@")
-  sleep 1.5 # PostgreSQL's statistics reach pg_stat_* up to a second after the transaction
+  # A PostgreSQL backend that goes idle within a second of its last statistics report keeps the rest for its idle
+  # report, 10 s later (PostgreSQL 15+): wait for it, or the counts of one phase land in the next.
+  sleep 11
   probe snapshot >"$tmp/after.json"
   R[$key]=$(probe delta "$tmp/before.json" "$tmp/after.json" "$line")
   echo "    ${R[$key]}" >&2
@@ -66,7 +68,7 @@ measure() {
 
 echo "warming up (the JIT compiles under load for the first seconds)…" >&2
 for f in a_login a_refresh a_me a_grant a_introspect; do SECONDS_PER_RUN=8 GEN_CLIENTS=2 $f $A >/dev/null; done
-sleep 2
+sleep 11 # the warm-up's statistics reported (see measure)
 R[idle]="api_rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$API_PIDS/status)"
 
 echo "measuring, one API process…" >&2
@@ -95,6 +97,7 @@ api_port=$((api_port + 1)); start_api
 api2=$A
 export API_PIDS="$API_PIDS ${pids[-1]}"
 for f in a_login a_refresh a_me; do SECONDS_PER_RUN=8 GEN_CLIENTS=2 $f $api2 >/dev/null; done
+sleep 11
 both() { # phase: the phase on both APIs at once; the lines' rates and counts summed, the larger latencies kept
   GEN_CLIENTS=$((CLIENTS / 2)) WRK_CONNECTIONS=16 "$1" $api1 >"$tmp/one.txt" &
   GEN_CLIENTS=$((CLIENTS / 2)) WRK_CONNECTIONS=16 "$1" $api2 >"$tmp/two.txt"
