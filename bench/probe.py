@@ -4,7 +4,9 @@
   probe.py snapshot                   one JSON line: CPU ticks of the API(s), PostgreSQL and Redis (each with its live
                                       children), the machine's busy ticks, PostgreSQL's WAL and row counters, Redis's
                                       memory, keys and commands, the API's memory
-  probe.py delta BEFORE AFTER LINE    the phase's cost per request, as "name=value" pairs appended to the generator's
+  probe.py delta BEFORE AFTER LINE [SETTLED]
+                                      the phase's cost per request (PostgreSQL's counters from SETTLED, a snapshot
+                                      taken once its statistics have been reported, when given), as "name=value" pairs appended to the generator's
                                       LINE ("rps=… ok=…"): API/PostgreSQL/Redis CPU ms per request, requests per API
                                       core-second, commits, rows, WAL bytes and WAL syncs per 100 requests, Redis bytes,
                                       keys and commands per request, the API's resident and peak memory (MiB)
@@ -83,8 +85,13 @@ def snapshot():
     }
 
 
-def delta(before, after, line):
+PG_COUNTERS = ("commits", "rows", "wal_bytes", "wal_records", "wal_syncs")
+
+
+def delta(before, after, line, settled=None):
     b, a = json.load(open(before)), json.load(open(after))
+    if settled:
+        a.update({k: v for k, v in json.load(open(settled)).items() if k in PG_COUNTERS})
     result = dict(kv.split("=") for kv in line.split())
     n = max(float(result.get("ok", 0)), 1.0)
     d = {k: a[k] - b[k] for k in b}
@@ -107,4 +114,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "snapshot":
         print(json.dumps(snapshot()))
     else:
-        print(delta(*sys.argv[2:5]))
+        print(delta(*sys.argv[2:6]))

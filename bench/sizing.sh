@@ -58,11 +58,12 @@ measure() {
   echo "  $key…" >&2
   probe snapshot >"$tmp/before.json"
   local line; line=$("$@")
+  probe snapshot >"$tmp/after.json" # CPU, memory and Redis as the phase ends
   # A PostgreSQL backend that goes idle within a second of its last statistics report keeps the rest for its idle
   # report, 10 s later (PostgreSQL 15+): wait for it, or the counts of one phase land in the next.
   sleep 11
-  probe snapshot >"$tmp/after.json"
-  R[$key]=$(probe delta "$tmp/before.json" "$tmp/after.json" "$line")
+  probe snapshot >"$tmp/settled.json"
+  R[$key]=$(probe delta "$tmp/before.json" "$tmp/after.json" "$line" "$tmp/settled.json")
   echo "    ${R[$key]}" >&2
 }
 
