@@ -112,15 +112,4 @@ print(f"- AuthApp GET /user/me during a 64-client login flood: {f(m['rps'])} req
 print(f"- authdb transactions during the AuthApp GET /user/me run: {tx}")
 PY
 
-# The figures as a small table file per run, for bench/results.py (medians of runs, and a check between two of them).
-results_dir=${RESULTS_DIR:-bench/results}
-mkdir -p "$results_dir"
-results_file="$results_dir/compare-$(date -u '+%Y%m%dT%H%M%SZ')-$(git rev-parse --short HEAD 2>/dev/null || echo unknown).json"
-python3 - "$results_file" "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$(nproc)" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" <<PY
-import json, sys
-$(results_py)
-path, date, cores, commit = sys.argv[1:5]
-figures = {k: {m: float(v) for m, v in p(line).items()} for k, line in R.items()}
-json.dump({"bench": "compare", "date": date, "cores": int(cores), "commit": commit, "figures": figures}, open(path, "w"), indent=1)
-PY
-echo "figures written to $results_file" >&2
+write_results compare

@@ -70,6 +70,23 @@ start_api() {
   until curl -sf $A/api/health >/dev/null; do sleep 0.5; done
 }
 
+# The figures of R as a small table file per run, bench/results/<bench>-<time>-<commit>.json (RESULTS_DIR elsewhere),
+# for bench/results.py (medians of runs, and a check between two of them). Argument: the benchmark's name.
+write_results() {
+  local dir=${RESULTS_DIR:-bench/results} commit
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  mkdir -p "$dir"
+  local file="$dir/$1-$(date -u '+%Y%m%dT%H%M%SZ')-$commit.json"
+  python3 - "$file" "$1" "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$(nproc)" "$commit" <<PY
+import json, sys
+$(results_py)
+path, bench, date, cores, commit = sys.argv[1:6]
+figures = {k: {m: float(v) for m, v in p(line).items()} for k, line in R.items()}
+json.dump({"bench": bench, "date": date, "cores": int(cores), "commit": commit, "figures": figures}, open(path, "w"), indent=1)
+PY
+  echo "figures written to $file" >&2
+}
+
 # The measurements for a script's Python table: R (key → "rps=… p50=… …"), p(line) → dict, f(number) → "1,234".
 results_py() {
   printf 'R = {'

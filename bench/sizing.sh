@@ -152,15 +152,4 @@ for key, label in rows[:3]:
     print(f"| {label} | {f(r['rps'])} | {r['p50']} | {r['api_ms']} | {f(r['per_api_core'])} | {r['pg_ms']} | {float(r['machine_busy']):.0%} | {f(one['rps'])} |")
 PY
 
-results_dir=${RESULTS_DIR:-bench/results}
-mkdir -p "$results_dir"
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-results_file="$results_dir/sizing-$(date -u '+%Y%m%dT%H%M%SZ')-$commit.json"
-python3 - "$results_file" "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$(nproc)" "$commit" <<PY
-import json, sys
-$(results_py)
-path, date, cores, commit = sys.argv[1:5]
-figures = {k: {m: float(v) for m, v in p(line).items()} for k, line in R.items()}
-json.dump({"bench": "sizing", "date": date, "cores": int(cores), "commit": commit, "figures": figures}, open(path, "w"), indent=1)
-PY
-echo "figures written to $results_file" >&2
+write_results sizing
