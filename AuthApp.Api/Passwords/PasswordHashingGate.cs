@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace AuthApp.Api.Passwords;
 
 /// <summary>
-/// Argon2id takes ~19 MiB and ~15 ms of a core per call. Bounding how many run at once (as many as the cores, on
-/// threads of a lower priority: <see cref="HashingThreads"/>) keeps a login flood from starving token checks and reads:
+/// Argon2id takes ~19 MiB and ~15 ms of a core per call. Bounding how many run at once (as many as the cores, all but
+/// the first on threads of a lower priority: <see cref="HashingThreads"/>) keeps a login flood from starving token
+/// checks and reads:
 /// excess logins wait in a queue, then get <see cref="ErrorCodes.ServerBusy"/> rather than taking the whole machine.
 /// The API hashes and verifies passwords only through here; each slot has its warm Argon2id workspace.
 /// </summary>
