@@ -22,7 +22,8 @@ public static class DataStores
         builder.AddAuthDatabase(ApiDatabase);
 
         var guard = builder.Configuration.GetSection(RedisGuardOptions.Section).Get<RedisGuardOptions>() ?? new RedisGuardOptions();
-        builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis =>
+        // Its command tracing is replaced by RedisGuard's spans (see there: it held every span for ten seconds).
+        builder.AddRedisClient(ResourceNames.Cache, settings => settings.DisableTracing = true, configureOptions: redis =>
         {
             redis.AsyncTimeout = redis.SyncTimeout = (int)guard.OperationBudget.TotalMilliseconds;
             // The client looks for timed-out calls once per heartbeat (1 s by default), so a 250 ms budget was only

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +61,34 @@ public sealed class AuthenticatedReadTests(ServersFixture servers, ITestOutputHe
             Assert.True(logout.IsSuccessStatusCode);
         }
         await Api.AssertSessionRevokedAsync(user.AccessToken, user.RefreshToken);
+    }
+
+    [Fact]
+    public async Task Each_Redis_call_is_a_span_of_the_requests_trace()
+    {
+        var user = await Api.RegisterAndLoginAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "AuthApp",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { if (activity.TraceId == traceId) { spans.Enqueue(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/user/me");
+        request.Headers.Authorization = new("Bearer", user.AccessToken);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var me = await Api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+
+        var span = Assert.Single(spans, span => span.DisplayName == "revocation.check");
+        Assert.Equal(ActivityKind.Client, span.Kind);
+        Assert.Equal("redis", span.GetTagItem("db.system.name"));
+        Assert.Equal("revocation.check", span.GetTagItem("db.operation.name"));
+        Assert.False(string.IsNullOrEmpty(span.GetTagItem("server.address") as string));
+        Assert.NotEqual(ActivityStatusCode.Error, span.Status);
     }
 
     private async Task<string[]> RedisCommandsDuringAsync(Func<Task> work)
