@@ -57,6 +57,7 @@ if (signIn)
     app.UseStaticFiles(); // the sign-in pages' stylesheet
 }
 app.UseCors();
+app.UseOpenIddictEndpoints(); // OpenIddict's endpoints, asked only about requests to their paths
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -84,6 +84,7 @@ public static class OAuthFeature
             server.AccessTokenLifetime = jwt.Value.AccessTokenLifetime;
             server.TimeProvider = time;
         });
+        services.AddOpenIddictRequestGate();
         services.AddScoped<TokenStatus>();
         services.AddScoped<ClientAuthenticator>();
         services.AddScoped<RevocationFeed>();
