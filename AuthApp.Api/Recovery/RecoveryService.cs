@@ -32,7 +32,6 @@ public sealed class RecoveryService(
     public static readonly MessageResponse ForgotAccepted = new("If an active account uses this address, a link to reset its password is on its way.");
 
     private static readonly Error InvalidToken = new(ErrorCodes.AccountTokenInvalid, "This link is not valid: it may be mistyped, used or expired. Ask for a new one.");
-    private static readonly Error AccountGone = new(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
 
     public async Task<Outcome<MessageResponse>> ForgotAsync(ForgotPasswordRequest request, DateTimeOffset now)
     {
@@ -204,7 +203,7 @@ public sealed class RecoveryService(
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == caller.Ids.UserId && u.IsActive, ct);
         if (user is null)
         {
-            return AccountGone;
+            return UserService.AccountGone;
         }
         if (user.EmailVerifiedAt is not null)
         {

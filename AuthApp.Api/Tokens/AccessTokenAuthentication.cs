@@ -18,6 +18,9 @@ public static class AccessTokenAuthentication
             .Configure<TokenService, RevocationStore, TimeProvider>((bearer, tokens, revocations, time) =>
             {
                 bearer.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties; storing it cost a dictionary and
+                // a formatted date per request.
+                bearer.SaveToken = false;
                 bearer.TokenHandlers.Clear();
                 bearer.TokenHandlers.Add(new RememberingTokenHandler(tokens, time)
                 {

@@ -25,6 +25,13 @@ public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserC
     // v2: the profile gained email_verified; entries of the older shape are never read as the new one.
     public static RedisKey Key(Guid id) => $"authapp:user:v2:{id:N}";
 
+    /// <summary>
+    /// The profile of an active account (<c>GET /user/me</c>). The route asks for this alone, not for
+    /// <see cref="UserService"/>, whose scoped dependencies were ~5% of the API's CPU per read.
+    /// </summary>
+    public async Task<Outcome<UserProfile>> GetActiveAsync(Guid id, RedisValue? prefetched, CancellationToken ct) =>
+        await GetAsync(id, prefetched, ct) is { IsActive: true } profile ? profile : UserService.AccountGone;
+
     /// <param name="prefetched">The entry as already read with the request's revocation check (see
     /// <see cref="AuthApp.Api.Tokens.PrefetchedRedisEntry"/>), or null to read it here.</param>
     public async Task<UserProfile?> GetAsync(Guid id, RedisValue? prefetched, CancellationToken ct)

@@ -45,8 +45,8 @@ public static class UserEndpoints
         (await users.UpdateAsync(http.GetAccessToken(), request, time.GetUtcNow(), ct))
             .ToResult(http, profile => TypedResults.Ok(new UpdateUserResponse("User updated successfully", profile)));
 
-    private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MeAsync(UserService users, HttpContext http, CancellationToken ct) =>
-        (await users.GetProfileAsync(http.GetAccessToken().Ids.UserId, http.GetPrefetchedRedisEntry(), ct)).ToCodeResult(http, TypedResults.Ok);
+    private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> MeAsync(UserCache profiles, HttpContext http, CancellationToken ct) =>
+        (await profiles.GetActiveAsync(http.GetAccessToken().Ids.UserId, http.GetPrefetchedRedisEntry(), ct)).ToCodeResult(http, TypedResults.Ok);
 
     private static async Task<Results<Ok<Page<PublicUser>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string? cursor, string? limit, UserService users, HttpContext http, CancellationToken ct) =>

@@ -6,7 +6,6 @@ using AuthApp.Data.Passwords;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace AuthApp.Api.Users;
 
@@ -23,7 +22,7 @@ public sealed class UserService(
     IOptions<UserOptions> policy)
 {
     /// <summary>A token whose account was deleted or deactivated since it was issued.</summary>
-    private static readonly Error AccountGone = new(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
+    public static readonly Error AccountGone = new(ErrorCodes.TokenInvalid, "The account for this token no longer exists or is inactive.");
 
     public async Task<Outcome<CreatedUserResponse>> CreateAsync(CreateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
@@ -85,9 +84,6 @@ public sealed class UserService(
 
     /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
     /// <param name="cachedEntry">The cache entry as read with the request's revocation check, if it was.</param>
-    public async Task<Outcome<UserProfile>> GetProfileAsync(Guid userId, RedisValue? cachedEntry, CancellationToken ct) =>
-        await cache.GetAsync(userId, cachedEntry, ct) is { IsActive: true } profile ? profile : AccountGone;
-
     public async Task<Outcome<UserProfile>> UpdateAsync(AccessToken caller, UpdateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == caller.Ids.UserId && u.IsActive, ct);
