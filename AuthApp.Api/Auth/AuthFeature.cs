@@ -9,6 +9,8 @@ public static class AuthFeature
         services.AddScoped<LoginHandler>();
         services.AddSingleton<LoginPhases>();
         services.AddScoped<RefreshHandler>();
+        services.AddSingleton<RotationBatches>();
+        services.AddHostedService(provider => provider.GetRequiredService<RotationBatches>());
         services.AddScoped<LogoutHandler>();
         return services;
     }

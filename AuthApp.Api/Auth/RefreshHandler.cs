@@ -8,10 +8,12 @@ namespace AuthApp.Api.Auth;
 /// <summary>
 /// Refresh with rotation: spend the presented refresh token and issue a new pair in the same session.
 /// PostgreSQL decides: of all requests presenting one token, exactly one spends it; a second use is
-/// reuse and revokes the session (unless it is the token just spent, within the optional grace window).
+/// reuse and revokes the session (unless it is the token just spent, within the optional grace window). Rotations
+/// are committed in batches (<see cref="RotationBatches"/>).
 /// </summary>
 public sealed class RefreshHandler(
     AuthDbContext db,
+    RotationBatches rotations,
     RefreshTokenReader reader,
     TokenService tokens,
     SessionRevoker sessions,
@@ -51,65 +53,36 @@ public sealed class RefreshHandler(
         }
     }
 
-    /// <summary>
-    /// The success path is one statement, one round trip, one row: if the presented token is its session's current
-    /// one, the session live, its user active and the stamps in agreement, the session moves on to the next token (an in-place update of the
-    /// session's row). Of all requests presenting one token, exactly one updates the row: the others wait on its
-    /// lock, then see another current token and match nothing.
-    /// </summary>
-    private const string RotateSql = """
-        UPDATE sessions AS s
-        SET previous_refresh_jti = s.refresh_jti, previous_refresh_spent_at = $1,
-            refresh_jti = $5, refresh_issued_at = $1, refresh_expires_at = LEAST($6, s.expires_at), last_used_at = $1
-        FROM users AS u
-        WHERE s.id = $3 AND s.refresh_jti = $2 AND s.revoked_at IS NULL AND s.expires_at > $1
-          AND u.id = s.user_id AND u.id = $4 AND u.is_active AND u.security_stamp = s.security_stamp
-        RETURNING s.expires_at, u.username, u.is_staff
-        """;
-
-    /// <summary>Only when the statement above matched nothing: why.</summary>
+    /// <summary>Only when the rotation matched nothing: why.</summary>
     private const string DiagnoseSql = """
         SELECT s.refresh_jti, s.previous_refresh_jti, s.previous_refresh_spent_at, s.revoked_at, s.expires_at, s.user_id, u.is_active
         FROM sessions AS s JOIN users AS u ON u.id = s.user_id
         WHERE s.id = $1
         """;
 
+    /// <summary>
+    /// The success path is one statement (<see cref="RotationBatches.RotateSql"/>), committed together with the other
+    /// refreshes of the moment; only when it matched nothing does this ask PostgreSQL why.
+    /// </summary>
     private async Task<Step> SpendAndIssueAsync(TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
     {
+        var newJti = Guid.NewGuid();
+        var rotated = await rotations.RotateAsync(new Rotation(claims, newJti, now, now + tokens.Options.RefreshTokenLifetime));
+        if (rotated is not null)
+        {
+            return Step.Issued(tokens.IssuePair(claims.UserId, rotated.Username, rotated.IsStaff, claims.SessionId,
+                rotated.SessionExpiresAt, now, newJti, claims.Scope));
+        }
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            return await RotateAsync(connection, claims, now, ct) ?? await DiagnoseAsync(connection, claims, now, ct);
+            return await DiagnoseAsync(connection, claims, now, ct);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    /// <summary>The success path: one statement moves the session's current token on; null when it matched nothing.</summary>
-    private async Task<Step?> RotateAsync(NpgsqlConnection connection, TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
-    {
-        var newJti = Guid.NewGuid();
-        await using var rotate = new NpgsqlCommand(RotateSql, connection);
-        // Positional parameters ($1…$6, in this order): Npgsql sends the text as it is, without rewriting it.
-        rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.Jti });
-        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.SessionId });
-        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = claims.UserId });
-        rotate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = newJti });
-        rotate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + tokens.Options.RefreshTokenLifetime });
-        await using var reader = await rotate.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-        var sessionExpiresAt = reader.GetFieldValue<DateTimeOffset>(0);
-        var username = reader.GetString(1);
-        var isStaff = reader.GetBoolean(2);
-        return Step.Issued(tokens.IssuePair(claims.UserId, username, isStaff, claims.SessionId, sessionExpiresAt, now, newJti,
-            claims.Scope));
     }
 
     /// <summary>The failure path only: tells reuse, revocation, expiry and an inactive user apart.</summary>
