@@ -3,7 +3,9 @@
 # Release builds run with `dotnet <dll>` straight on a PostgreSQL and a Redis this script starts on loopback in a
 # temp dir (the machine's postgres and redis-server; no AppHost, no dashboard, no telemetry export), both on the
 # same PostgreSQL server (databases authdb and identitydb). The same generators drive both:
-#   login, refresh: bench/LoadGen, 8 closed-loop clients for 10 s (each refresh client follows its own rotation chain)
+#   login: bench/LoadGen, 8 closed-loop clients for 10 s
+#   refresh: 8 rotation chains for 10 s (each client presents the token its last answer gave), with wrk -t8 -c8
+#     (bench/refresh.lua) and again with bench/LoadGen
 #   authenticated GET (/api/v1/user/me vs /manage/info): wrk -t2 -c32 -d10s
 # The generator is first checked against a bare endpoint (the peer's GET /bare). Prints one table.
 # Other builds share the CPU here: run it as   flock /tmp/authapp.lock bench/compare.sh
@@ -71,10 +73,14 @@ run "generator:bare" gen bare $I/bare
 run "wrk:bare" wrk_ none $I/bare
 run "AuthApp:login" gen login $A/api/v1/user/login "$body"
 run "Identity:login" gen login $I/login "$body"
-a_tokens=""; i_tokens=""
-for i in $(seq 1 "$CLIENTS"); do a_tokens="$a_tokens,$(a_login refresh_token)"; i_tokens="$i_tokens,$(i_login refreshToken)"; done
-run "AuthApp:refresh" gen refresh $A/api/v1/user/refresh authapp "${a_tokens#,}"
-run "Identity:refresh" gen refresh $I/refresh identity "${i_tokens#,}"
+# Refresh chains, each client presenting the token its last answer gave: with wrk (one thread per chain), and again
+# with the .NET generator, whose own CPU per request (~0.2 ms here, as much as the API's) shares the two cores.
+chains() { local t=""; for i in $(seq 1 "$CLIENTS"); do t="$t,$($1 "$2")"; done; echo "${t#,}"; }
+wrk_chains() { REFRESH_TOKENS=$1 STYLE=$2 wrk_run "$CLIENTS" bench/refresh.lua "$3" "$CLIENTS"; }
+run "AuthApp:refresh" wrk_chains "$(chains a_login refresh_token)" authapp $A/api/v1/user/refresh
+run "Identity:refresh" wrk_chains "$(chains i_login refreshToken)" identity $I/refresh
+run "AuthApp:refresh-dotnet" gen refresh $A/api/v1/user/refresh authapp "$(chains a_login refresh_token)"
+run "Identity:refresh-dotnet" gen refresh $I/refresh identity "$(chains i_login refreshToken)"
 q="select xact_commit+xact_rollback from pg_stat_database where datname='authdb'"
 before=$(psql_ -d authdb -c "$q")
 run "AuthApp:me" wrk_ "$(a_login access_token)" $A/api/v1/user/me
@@ -99,7 +105,9 @@ print(f"AuthApp vs ASP.NET Core Identity — {date}, {cores} cores, Release, Pos
 print()
 print("| | AuthApp req/s | p50 ms | p99 ms | Identity req/s | p50 ms | p99 ms | AuthApp ÷ Identity |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for name, key, label in [("login", "login", "POST login (8 clients)"), ("refresh", "refresh", "POST refresh (8 rotation chains)"),
+for name, key, label in [("login", "login", "POST login (8 clients)"),
+                         ("refresh", "refresh", "POST refresh (8 rotation chains, wrk)"),
+                         ("refresh", "refresh-dotnet", "POST refresh (8 rotation chains, .NET generator)"),
                          ("me", "me", "GET me / manage/info (wrk -c32)")]:
     a, i = p(R["AuthApp:" + key]), p(R["Identity:" + key])
     ratio = float(a["rps"]) / float(i["rps"])
