@@ -67,7 +67,7 @@ public sealed class RefreshHandler(
     private async Task<Step> SpendAndIssueAsync(TokenIdentifiers claims, DateTimeOffset now, CancellationToken ct)
     {
         var newJti = Guid.NewGuid();
-        var rotated = await rotations.RotateAsync(new Rotation(claims, newJti, now, now + tokens.Options.RefreshTokenLifetime));
+        var rotated = await rotations.RotateAsync(new Rotation(claims, newJti, now, now + tokens.Options.RefreshTokenLifetime), ct);
         if (rotated is not null)
         {
             return Step.Issued(tokens.IssuePair(claims.UserId, rotated.Username, rotated.IsStaff, claims.SessionId,

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using AuthApp.Api.Common;
 using AuthApp.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -26,11 +28,19 @@ public sealed record Rotated(DateTimeOffset SessionExpiresAt, string Username, b
 /// so of two rotations presenting one token the first moves the session on and the second matches nothing, as when
 /// they queue on the row's lock. Statements run in session order, so that two batches (on two replicas) take their
 /// row locks in the same order and cannot deadlock each other; a batch that still meets a deadlock is run again.
+///
+/// Bounded like a lone statement: the batch commits (an explicit COMMIT) only after every answer was read, so a batch
+/// cut off by the command timeout commits nothing and its callers' 503 means "not rotated". A rotation that waited
+/// longer than the command timeout for its turn, or finds too many waiting, is answered 503 without running; one whose
+/// client went away is dropped.
 /// </summary>
 public sealed class RotationBatches : BackgroundService
 {
     /// <summary>The most rotations in one batch (a batch of 32 statements takes a millisecond or two).</summary>
     public const int MaximumBatch = 32;
+
+    /// <summary>More waiting than this many batches' worth means PostgreSQL is not keeping up: answer 503 at once.</summary>
+    public const int MaximumWaiting = 32 * MaximumBatch;
 
     private const int Attempts = 3;
 
@@ -52,6 +62,7 @@ public sealed class RotationBatches : BackgroundService
     // Not SingleReader: that channel cannot count what waits (the gauge below), and there is one reader anyway.
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>();
     private readonly IServiceScopeFactory _scopes;
+    private readonly TimeSpan _longestWait = DataStores.ApiDatabase.CommandTimeout;
     private readonly ILogger<RotationBatches> _logger;
     private readonly Histogram<int> _batchSizes;
 
@@ -66,13 +77,21 @@ public sealed class RotationBatches : BackgroundService
             description: "Refresh rotations waiting for the batch at PostgreSQL to finish.");
     }
 
-    /// <summary>Null when the rotation matched nothing (the caller finds out why); throws what PostgreSQL threw.</summary>
-    public Task<Rotated?> RotateAsync(Rotation rotation)
+    /// <summary>
+    /// Null when the rotation matched nothing (the caller finds out why). Throws what PostgreSQL threw (wrapped for each
+    /// caller), or a <see cref="TimeoutException"/> when the rotation could not have its turn in time; both are 503s.
+    /// </summary>
+    public Task<Rotated?> RotateAsync(Rotation rotation, CancellationToken ct)
     {
-        var pending = new Pending(rotation, new TaskCompletionSource<Rotated?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_pending.Reader.Count >= MaximumWaiting)
+        {
+            throw new TimeoutException($"More than {MaximumWaiting} refresh rotations are waiting for PostgreSQL.");
+        }
+        var pending = new Pending(rotation, ct, Stopwatch.GetTimestamp(),
+            new TaskCompletionSource<Rotated?>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(RotationBatches), "The API is stopping.");
+            throw new TimeoutException("The API is stopping; refresh rotations are no longer taken.");
         }
         return pending.Answer.Task;
     }
@@ -85,11 +104,34 @@ public sealed class RotationBatches : BackgroundService
         {
             while (batch.Count < MaximumBatch && _pending.Reader.TryRead(out var next))
             {
-                batch.Add(next);
+                if (StillWanted(next))
+                {
+                    batch.Add(next);
+                }
             }
-            await RunAsync(batch);
-            batch.Clear();
+            if (batch.Count > 0)
+            {
+                await RunAsync(batch);
+                batch.Clear();
+            }
         }
+    }
+
+    /// <summary>False (and the caller answered) when its client went away or it waited too long to run now.</summary>
+    private bool StillWanted(Pending pending)
+    {
+        if (pending.Cancellation.IsCancellationRequested)
+        {
+            pending.Answer.TrySetCanceled(pending.Cancellation);
+            return false;
+        }
+        if (Stopwatch.GetElapsedTime(pending.Enqueued) > _longestWait)
+        {
+            pending.Answer.TrySetException(new TimeoutException(
+                $"The refresh rotation waited longer than {_longestWait.TotalSeconds:0.#} s for PostgreSQL; it was not made."));
+            return false;
+        }
+        return true;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -119,16 +161,21 @@ public sealed class RotationBatches : BackgroundService
             }
             catch (Exception ex)
             {
+                // Each caller throws its own exception (one instance thrown on many threads would mix their traces);
+                // the exception handler reads the cause inside it (an outage or a conflict PostgreSQL rolled back: 503).
                 foreach (var pending in batch)
                 {
-                    pending.Answer.TrySetException(ex);
+                    pending.Answer.TrySetException(new RotationBatchException(batch.Count, ex));
                 }
                 return;
             }
         }
     }
 
-    /// <summary>One round trip: the statements in order, one implicit transaction, one commit.</summary>
+    /// <summary>
+    /// One round trip for the statements (after BEGIN, in order), one for COMMIT once every answer is read: a batch that
+    /// fails or runs out of time part-way commits nothing.
+    /// </summary>
     private async Task<Rotated?[]> CommitAsync(List<Pending> batch)
     {
         await using var scope = _scopes.CreateAsyncScope();
@@ -137,21 +184,25 @@ public sealed class RotationBatches : BackgroundService
         await db.Database.OpenConnectionAsync();
         try
         {
-            await using var command = new NpgsqlBatch(connection);
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var command = new NpgsqlBatch(connection, transaction);
             foreach (var pending in batch)
             {
                 command.BatchCommands.Add(Statement(pending.Rotation));
             }
             var answers = new Rotated?[batch.Count];
-            await using var reader = await command.ExecuteReaderAsync();
-            for (var i = 0; i < batch.Count; i++)
+            await using (var reader = await command.ExecuteReaderAsync())
             {
-                if (await reader.ReadAsync())
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    answers[i] = new Rotated(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetBoolean(2));
+                    if (await reader.ReadAsync())
+                    {
+                        answers[i] = new Rotated(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetBoolean(2));
+                    }
+                    await reader.NextResultAsync();
                 }
-                await reader.NextResultAsync();
             }
+            await transaction.CommitAsync();
             return answers;
         }
         finally
@@ -173,5 +224,9 @@ public sealed class RotationBatches : BackgroundService
         },
     };
 
-    private sealed record Pending(Rotation Rotation, TaskCompletionSource<Rotated?> Answer);
+    private sealed record Pending(Rotation Rotation, CancellationToken Cancellation, long Enqueued, TaskCompletionSource<Rotated?> Answer);
 }
+
+/// <summary>A batch of refresh rotations failed; <see cref="Exception.InnerException"/> says why. Nothing of it was committed.</summary>
+public sealed class RotationBatchException(int batchSize, Exception cause)
+    : Exception($"A batch of {batchSize} refresh rotations failed: {cause.Message}", cause);

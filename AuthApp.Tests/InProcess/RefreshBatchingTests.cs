@@ -10,7 +10,8 @@ namespace AuthApp.Tests.InProcess;
 /// <summary>
 /// Refresh rotations that arrive while a batch is at PostgreSQL are committed together as the next batch, with the
 /// answers one statement per refresh would give. The first batch is held on a session row this test locks, so the
-/// others are known to be waiting (the API's gauge says how many) before it goes on.
+/// others are known to be waiting (the API's gauge says how many) before it goes on. The hold must end within the API's
+/// 2 s command timeout: it takes a few hundred milliseconds (a poll, five requests, a poll).
 /// </summary>
 [Collection(InProcessCollection.Name)]
 public sealed class RefreshBatchingTests(ServersFixture servers, ITestOutputHelper output) : InProcessTest(servers, output)
@@ -87,7 +88,8 @@ public sealed class RefreshBatchingTests(ServersFixture servers, ITestOutputHelp
         await using var connection = new NpgsqlConnection(_database);
         await connection.OpenAsync();
         await using var blocked = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE sessions AS s%'", connection);
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            + " AND query LIKE 'UPDATE sessions AS s%'", connection);
         return (long)(await blocked.ExecuteScalarAsync())!;
     }
 
