@@ -31,7 +31,8 @@ psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAt "$@"; }
 # wrk with a Lua script → one line "rps=… p50=… p99=… ok=… errors=…", like bench/LoadGen. Arguments: connections, script, url.
 wrk_run() { # connections script url [threads (2)]
   local out; out=$(mktemp "$tmp/wrk-XXXX") # its own file: two runs may go at once (bench/sizing.sh)
-  wrk -t"${4:-2}" -c"$1" -d"${SECONDS_PER_RUN:-10}"s --latency -s "$2" "$3" >"$out"
+  # A 30 s timeout: after its default 2 s wrk would send a refresh chain's token again, which is reuse.
+  wrk -t"${4:-2}" -c"$1" -d"${SECONDS_PER_RUN:-10}"s --timeout 30s --latency -s "$2" "$3" >"$out"
   python3 - "$out" <<'PY'
 import re,sys
 t=open(sys.argv[1]).read()

@@ -52,18 +52,21 @@ public static class OpenIddictRequestGate
     /// <summary>The registered schemes, except that OpenIddict's is not offered as a handler of every request.</summary>
     private sealed class SchemesWithoutOpenIddictRequests(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
     {
-        private IEnumerable<AuthenticationScheme>? _all;
-        private AuthenticationScheme[] _others = [];
+        private sealed record Filtered(IEnumerable<AuthenticationScheme> All, AuthenticationScheme[] Others);
+
+        // One immutable pair, swapped whole: a reader never sees a new list beside an old filtered one.
+        private Filtered _cached = new([], []);
 
         public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
         {
             var all = await base.GetRequestHandlerSchemesAsync();
-            if (!ReferenceEquals(all, _all)) // the base hands out one array until a scheme is added or removed
+            var cached = Volatile.Read(ref _cached);
+            if (!ReferenceEquals(all, cached.All)) // the base hands out one array until a scheme is added or removed
             {
-                _others = all.Where(scheme => scheme.Name != Scheme).ToArray();
-                _all = all;
+                cached = new Filtered(all, all.Where(scheme => scheme.Name != Scheme).ToArray());
+                Volatile.Write(ref _cached, cached);
             }
-            return _others;
+            return cached.Others;
         }
     }
 }

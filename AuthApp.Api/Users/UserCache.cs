@@ -26,7 +26,8 @@ public sealed class UserCache(RedisGuard redis, AuthDbContext db, IOptions<UserC
     public static RedisKey Key(Guid id) => $"authapp:user:v2:{id:N}";
 
     /// <summary>
-    /// The profile of an active account (<c>GET /user/me</c>). The route asks for this alone, not for
+    /// The profile of an active account (<c>GET /user/me</c>); an inactive or deleted account is refused like a bad
+    /// token. The route asks for this alone, not for
     /// <see cref="UserService"/>, whose scoped dependencies were ~5% of the API's CPU per read.
     /// </summary>
     public async Task<Outcome<UserProfile>> GetActiveAsync(Guid id, RedisValue? prefetched, CancellationToken ct) =>

@@ -82,8 +82,6 @@ public sealed class UserService(
         }
     }
 
-    /// <summary>The caller's profile, from the cache; an inactive or deleted account is refused like a bad token.</summary>
-    /// <param name="cachedEntry">The cache entry as read with the request's revocation check, if it was.</param>
     public async Task<Outcome<UserProfile>> UpdateAsync(AccessToken caller, UpdateUserRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == caller.Ids.UserId && u.IsActive, ct);
