@@ -56,6 +56,10 @@ a_login() { curl -sf -X POST $A/api/v1/user/login -H 'Content-Type: application/
 i_login() { curl -sf -X POST $I/login -H 'Content-Type: application/json' -d "$body" | field "$1"; }
 gen() { CLIENTS=$CLIENTS SECONDS=$SECONDS_PER_RUN dotnet bench/LoadGen/$out/LoadGen.dll "$@"; }
 wrk_() { ACCESS_TOKEN=$1 wrk_run 32 bench/me.lua "$2"; }
+# Refresh chains, each client presenting the token its last answer gave: with wrk (one thread per chain), and again
+# with the .NET generator, whose own CPU per request (~0.2 ms here, as much as the API's) shares the two cores.
+chains() { local t=""; for i in $(seq 1 "$CLIENTS"); do t="$t,$($1 "$2")"; done; echo "${t#,}"; }
+wrk_chains() { REFRESH_TOKENS=$1 STYLE=$2 wrk_run "$CLIENTS" bench/refresh.lua "$3" "$CLIENTS"; }
 
 # Every measured path runs for a few seconds first on both sides, so that each is measured in its steady state (the
 # JIT's tiering of a path's code otherwise takes a good part of its first 10 s here).
@@ -63,8 +67,10 @@ echo "warming up…" >&2
 for i in 1 2 3; do a_login access_token >/dev/null; i_login accessToken >/dev/null; done
 SECONDS_PER_RUN=3 gen login $A/api/v1/user/login "$body" >/dev/null
 SECONDS_PER_RUN=3 gen login $I/login "$body" >/dev/null
-SECONDS_PER_RUN=5 CLIENTS=1 gen refresh $A/api/v1/user/refresh authapp "$(a_login refresh_token)" >/dev/null
-SECONDS_PER_RUN=5 CLIENTS=1 gen refresh $I/refresh identity "$(i_login refreshToken)" >/dev/null
+SECONDS_PER_RUN=5 wrk_chains "$(chains a_login refresh_token)" authapp $A/api/v1/user/refresh >/dev/null
+SECONDS_PER_RUN=5 wrk_chains "$(chains i_login refreshToken)" identity $I/refresh >/dev/null
+SECONDS_PER_RUN=3 gen refresh $A/api/v1/user/refresh authapp "$(chains a_login refresh_token)" >/dev/null
+SECONDS_PER_RUN=3 gen refresh $I/refresh identity "$(chains i_login refreshToken)" >/dev/null
 SECONDS_PER_RUN=5 wrk_ "$(a_login access_token)" $A/api/v1/user/me >/dev/null
 SECONDS_PER_RUN=5 wrk_ "$(i_login accessToken)" $I/manage/info >/dev/null
 
@@ -73,10 +79,6 @@ run "generator:bare" gen bare $I/bare
 run "wrk:bare" wrk_ none $I/bare
 run "AuthApp:login" gen login $A/api/v1/user/login "$body"
 run "Identity:login" gen login $I/login "$body"
-# Refresh chains, each client presenting the token its last answer gave: with wrk (one thread per chain), and again
-# with the .NET generator, whose own CPU per request (~0.2 ms here, as much as the API's) shares the two cores.
-chains() { local t=""; for i in $(seq 1 "$CLIENTS"); do t="$t,$($1 "$2")"; done; echo "${t#,}"; }
-wrk_chains() { REFRESH_TOKENS=$1 STYLE=$2 wrk_run "$CLIENTS" bench/refresh.lua "$3" "$CLIENTS"; }
 run "AuthApp:refresh" wrk_chains "$(chains a_login refresh_token)" authapp $A/api/v1/user/refresh
 run "Identity:refresh" wrk_chains "$(chains i_login refreshToken)" identity $I/refresh
 run "AuthApp:refresh-dotnet" gen refresh $A/api/v1/user/refresh authapp "$(chains a_login refresh_token)"
